@@ -1,0 +1,62 @@
+# ocfnet: Pacemaker-compatible OCF resource agents in Go.
+# `make help` lists the targets.
+
+GO        ?= go
+AGENTS    := IPaddr2
+PROVIDER  := ocfnet
+OCF_DIR   := $(DESTDIR)/usr/lib/ocf/resource.d/$(PROVIDER)
+FUZZTIME  ?= 5s
+export CGO_ENABLED := 0
+
+.PHONY: all help build install uninstall metadata deps check test unit bench fuzz clean FORCE
+
+all: build
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
+
+build: $(AGENTS:%=bin/%) ## static, stripped agent binaries in bin/
+
+bin/%: FORCE
+	$(GO) build -trimpath -ldflags '-s -w' -o $@ ./agents/$*
+
+install: build ## install the agents in $(DESTDIR)/usr/lib/ocf/resource.d/ocfnet
+	install -d $(OCF_DIR)
+	install -m 0755 $(AGENTS:%=bin/%) $(OCF_DIR)/
+
+uninstall: ## remove the installed agents
+	rm -f $(AGENTS:%=$(OCF_DIR)/%)
+	-rmdir $(OCF_DIR)
+
+metadata: build ## regenerate metadata/*.xml from the agents
+	for a in $(AGENTS); do bin/$$a meta-data > metadata/$$a.xml; done
+
+deps: ## install missing Debian packages and Go modules (root)
+	@if [ "$$(id -u)" -ne 0 ]; then \
+		echo "make test needs root: its tests build network namespaces (run: sudo make test)" >&2; exit 1; fi
+	.ci/install-deps
+	$(GO) mod download
+
+check: ## gofmt, go vet and staticcheck
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+		if [ -n "$$out" ]; then echo "gofmt needed: $$out" >&2; exit 1; fi
+	$(GO) vet ./...
+	$(GO) tool staticcheck ./...
+
+test: deps build check install ## every test: unit, privileged, ocf-tester, ocft, fuzz (root)
+	$(GO) test -count=1 -timeout 15m ./...
+	$(MAKE) fuzz
+
+fuzz: ## run each fuzz target briefly
+	@for t in $$(grep -rl --include='*_test.go' '^func Fuzz' pkg agents | xargs -n1 dirname | sort -u); do \
+		for f in $$(grep -ho '^func Fuzz[A-Za-z0-9_]*' $$t/*_test.go | sed 's/func //'); do \
+			echo "fuzz $$t $$f"; \
+			$(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) ./$$t || exit 1; \
+		done; \
+	done
+
+bench: deps build install ## speed next to resource-agents, as ratios (root)
+	$(GO) test -count=1 -run '^$$' -bench . -benchtime 30x ./agents/... | tee bin/bench.txt
+
+clean: ## remove build output
+	rm -rf bin

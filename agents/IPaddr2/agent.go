@@ -1,0 +1,36 @@
+package main
+
+import (
+	"os"
+	"time"
+
+	"github.com/ocfnet/ocfnet/pkg/ocf"
+)
+
+// geteuid is replaced in unit tests.
+var geteuid = os.Geteuid
+
+// Agent returns the IPaddr2 declaration. Action timeouts are those
+// resource-agents advertises, which pcs copies into new resources.
+func Agent() *ocf.Agent {
+	return &ocf.Agent{
+		Name:  "IPaddr2",
+		Short: "Manages virtual IPv4 addresses (Linux specific version)",
+		Long: "Adds a virtual IPv4 address to a network interface on start and removes it on stop, " +
+			"announcing it with gratuitous ARP so that neighbours update their caches at once. " +
+			"With nic and cidr_netmask empty, the interface and prefix come from the routing table, " +
+			"so one definition serves nodes whose interfaces differ. " +
+			"A drop-in replacement for ocf:heartbeat:IPaddr2 by ocfnet, using netlink directly.",
+		Params:  params,
+		Prepare: prepare,
+		Actions: []ocf.Action{
+			{Name: "start", Timeout: 20 * time.Second, Run: start},
+			{Name: "stop", Timeout: 20 * time.Second, Run: stop},
+			{Name: "status", Timeout: 20 * time.Second, Interval: 10 * time.Second, Depth: "0", Run: status},
+			{Name: "monitor", Timeout: 20 * time.Second, Interval: 10 * time.Second, Depth: "0", Run: monitor},
+			{Name: "meta-data", Timeout: 5 * time.Second},
+			{Name: "validate-all", Timeout: 20 * time.Second, Run: validateAll},
+			{Name: garpAction, Hidden: true, Run: runGARP},
+		},
+	}
+}

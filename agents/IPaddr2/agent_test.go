@@ -1,0 +1,238 @@
+package main
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/ocfnet/ocfnet/pkg/ocf"
+)
+
+var update = flag.Bool("update", false, "rewrite metadata/IPaddr2.xml")
+
+// run runs the agent in-process with env and returns code, stdout, stderr.
+func run(t testing.TB, action string, env ocf.MapEnv) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := ocf.Run(Agent(), []string{"IPaddr2", action}, env, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+// exitReasons returns the ocf-exit-reason lines of stderr.
+func exitReasons(stderr string) []string {
+	var r []string
+	for _, l := range strings.Split(stderr, "\n") {
+		if strings.HasPrefix(l, "ocf-exit-reason:") {
+			r = append(r, strings.TrimPrefix(l, "ocf-exit-reason:"))
+		}
+	}
+	return r
+}
+
+// env builds an environment from name=value pairs, prefixing parameters.
+func env(kv ...string) ocf.MapEnv {
+	e := ocf.MapEnv{"HA_RSCTMP": os.TempDir() + "/ocfnet-unit-nonexistent"}
+	for _, s := range kv {
+		k, v, _ := strings.Cut(s, "=")
+		if !strings.HasPrefix(k, "OCF_") && !strings.HasPrefix(k, "HA_") {
+			k = "OCF_RESKEY_" + k
+		}
+		e[k] = v
+	}
+	return e
+}
+
+// TestBadInput covers the rows of the exit-code table that need no
+// privileges: every one ends before the host is inspected or changed.
+func TestBadInput(t *testing.T) {
+	noHost := "OCF_CHECK_LEVEL=0"
+	tests := []struct {
+		name   string
+		action string
+		env    ocf.MapEnv
+		code   ocf.Code
+		reason string // substring of the single exit reason; "" for none
+	}{
+		{"start without ip", "start", env(), ocf.ErrConfigured, "ip parameter) is mandatory"},
+		{"monitor without ip", "monitor", env(), ocf.ErrConfigured, "mandatory"},
+		{"stop without ip", "stop", env(), ocf.Success, ""},
+		{"unknown action", "frobnicate", env("ip=10.0.0.1"), ocf.ErrUnimplemented, ""},
+		{"IPv6 refused", "start", env("ip=2001:db8::5"), ocf.ErrConfigured, "IPv6 is not supported yet"},
+		{"IPv6 stop", "stop", env("ip=2001:db8::5"), ocf.Success, ""},
+		{"invalid ip", "start", env("ip=10.0.0.300"), ocf.ErrConfigured, "invalid ip"},
+		{"hostile ip", "start", env("ip=10.0.0.1;reboot"), ocf.ErrConfigured, "invalid ip"},
+		{"zero first octet", "start", env("ip=0.1.2.3"), ocf.ErrConfigured, "invalid ip"},
+		{"multicast", "start", env("ip=224.0.0.9"), ocf.ErrConfigured, "unicast"},
+		{"invalid ip probe", "monitor", env("ip=10.0.0.300"), ocf.NotRunning, ""},
+		{"invalid ip monitor", "monitor", env("ip=10.0.0.300", "CRM_meta_interval=10000"), ocf.ErrGeneric, "invalid ip"},
+		{"invalid ip stop", "stop", env("ip=10.0.0.300"), ocf.Success, ""},
+		{"mask 33", "start", env("ip=10.0.0.1", "cidr_netmask=33"), ocf.ErrConfigured, "cidr_netmask"},
+		{"mask 0", "start", env("ip=10.0.0.1", "cidr_netmask=0"), ocf.ErrConfigured, "cidr_netmask"},
+		{"mask not contiguous", "start", env("ip=10.0.0.1", "cidr_netmask=255.0.255.0"), ocf.ErrConfigured, "contiguous"},
+		{"dotted mask accepted", "validate-all", env("ip=10.0.0.1", "cidr_netmask=255.255.255.0", noHost), ocf.Success, ""},
+		{"netmask alias checked", "start", env("ip=10.0.0.1", "netmask=40"), ocf.ErrConfigured, "netmask"},
+		{"broadcast foo", "start", env("ip=10.0.0.1", "broadcast=foo"), ocf.ErrConfigured, "broadcast"},
+		{"broadcast plus", "validate-all", env("ip=10.0.0.1", "broadcast=+", noHost), ocf.Success, ""},
+		{"arp_count 0", "start", env("ip=10.0.0.1", "arp_count=0"), ocf.ErrConfigured, "arp_count"},
+		{"arp_interval 0", "start", env("ip=10.0.0.1", "arp_interval=0"), ocf.ErrConfigured, "arp_interval"},
+		{"arp_count text", "start", env("ip=10.0.0.1", "arp_count=five"), ocf.ErrConfigured, "arp_count"},
+		{"arp_sender bogus", "start", env("ip=10.0.0.1", "arp_sender=bogus"), ocf.ErrConfigured, "arp_sender"},
+		{"arp_sender accepted", "validate-all", env("ip=10.0.0.1", "arp_sender=iputils_arping", noHost), ocf.Success, ""},
+		{"label too long", "start", env("ip=10.0.0.1", "nic=eth0", "iflabel=abcdefghijk"), ocf.ErrConfigured, "longer than 15"},
+		{"nic:label too long", "start", env("ip=10.0.0.1", "nic=eth0:abcdefghijk"), ocf.ErrConfigured, "longer than 15"},
+		{"hostile nic", "start", env("ip=10.0.0.1", "nic=eth0;ls"), ocf.ErrConfigured, "nic"},
+		{"nic with slash", "start", env("ip=10.0.0.1", "nic=a/b"), ocf.ErrConfigured, "nic"},
+		{"nic too long", "start", env("ip=10.0.0.1", "nic=abcdefghijklmnop"), ocf.ErrConfigured, "nic"},
+		{"bad boolean", "start", env("ip=10.0.0.1", "lvs_support=maybe"), ocf.ErrConfigured, "lvs_support"},
+		{"bad proto", "start", env("ip=10.0.0.1", "proto=carrier-pigeon"), ocf.ErrConfigured, "proto"},
+		{"proto name", "validate-all", env("ip=10.0.0.1", "proto=kernel", noHost), ocf.Success, ""},
+		{"CLUSTERIP refused", "start", env("ip=10.0.0.1", "CRM_meta_clone_max=2"), ocf.ErrConfigured, "CLUSTERIP"},
+		{"CLUSTERIP stop", "stop", env("ip=10.0.0.300", "CRM_meta_clone_max=2"), ocf.Success, ""},
+		{"clone_max garbage", "start", env("ip=10.0.0.1", "CRM_meta_clone_max=x"), ocf.ErrConfigured, "clone_max"},
+		{"lvs in clone", "start", env("ip=10.0.0.1", "lvs_support=true", "CRM_meta_clone_max=2", "unique_clone_address=true", "CRM_meta_globally_unique=true", "CRM_meta_clone=0"), ocf.ErrConfigured, "lvs_support"},
+		{"unique clone without globally-unique", "start", env("ip=10.0.0.1", "unique_clone_address=true", "CRM_meta_clone_max=2", "CRM_meta_clone=1"), ocf.ErrConfigured, "globally-unique"},
+		{"unique clone", "validate-all", env("ip=10.0.0.1", "unique_clone_address=true", "CRM_meta_clone_max=2", "CRM_meta_clone=1", "CRM_meta_globally_unique=true", noHost), ocf.Success, ""},
+		{"unique clone overflow", "start", env("ip=10.0.0.250", "unique_clone_address=true", "CRM_meta_clone=9", "CRM_meta_globally_unique=true"), ocf.ErrConfigured, "last octet"},
+		{"IPv6 options ignored for IPv4", "validate-all", env("ip=10.0.0.1", "lvs_ipv6_addrlabel=true", "nodad=true", noHost), ocf.Success, ""},
+		{"bad namespace name", "start", env("ip=10.0.0.1", "network_namespace=../x"), ocf.ErrConfigured, "network_namespace"},
+		{"bad namespace stop", "stop", env("ip=10.0.0.1", "network_namespace=../x"), ocf.Success, ""},
+		{"missing namespace probe", "monitor", env("ip=10.0.0.1", "network_namespace=ocfnet-no-such-ns"), ocf.NotRunning, ""},
+		{"missing namespace start", "start", env("ip=10.0.0.1", "network_namespace=ocfnet-no-such-ns"), ocf.ErrInstalled, "ocfnet-no-such-ns"},
+		{"missing namespace stop", "stop", env("ip=10.0.0.1", "network_namespace=ocfnet-no-such-ns"), ocf.Success, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, stderr := run(t, tt.action, tt.env)
+			if ocf.Code(code) != tt.code {
+				t.Fatalf("code %v, want %v; stderr:\n%s", ocf.Code(code), tt.code, stderr)
+			}
+			reasons := exitReasons(stderr)
+			switch {
+			case tt.reason == "" && len(reasons) > 0:
+				t.Errorf("unexpected exit reason %q", reasons)
+			case tt.reason != "" && (len(reasons) != 1 || !strings.Contains(reasons[0], tt.reason)):
+				t.Errorf("exit reasons %q, want one containing %q", reasons, tt.reason)
+			}
+			for _, r := range reasons {
+				if len(r) > ocf.ExitReasonMax {
+					t.Errorf("exit reason longer than %d: %q", ocf.ExitReasonMax, r)
+				}
+			}
+		})
+	}
+}
+
+func TestNonRootRefused(t *testing.T) {
+	defer func(f func() int) { geteuid = f }(geteuid)
+	geteuid = func() int { return 1000 }
+	for _, action := range []string{"start", "stop"} {
+		code, _, stderr := run(t, action, env("ip=10.0.0.1", "nic=eth0", "cidr_netmask=24"))
+		if ocf.Code(code) != ocf.ErrPerm || len(exitReasons(stderr)) != 1 {
+			t.Errorf("%s as non-root: code %v, stderr %q", action, ocf.Code(code), stderr)
+		}
+	}
+}
+
+func TestUniqueCloneRewrite(t *testing.T) {
+	var got string
+	a := Agent()
+	a.Actions = append(a.Actions, ocf.Action{Name: "peek", Hidden: true, Run: func(c *ocf.Context) error {
+		got = c.Params.Get(pIP)
+		return nil
+	}})
+	var out, errb bytes.Buffer
+	e := env("ip=10.0.0.10", "unique_clone_address=yes", "CRM_meta_clone=3", "CRM_meta_globally_unique=true")
+	if code := ocf.Run(a, []string{"IPaddr2", "peek"}, e, &out, &errb); code != 0 || got != "10.0.0.13" {
+		t.Errorf("code %d ip %q, want 0 and 10.0.0.13 (%s)", code, got, errb.String())
+	}
+}
+
+func TestParseNetmask(t *testing.T) {
+	tests := []struct {
+		in     string
+		bits   int
+		dotted bool
+		ok     bool
+	}{
+		{"24", 24, false, true}, {"1", 1, false, true}, {"32", 32, false, true},
+		{"255.255.255.0", 24, true, true}, {"255.255.255.255", 32, true, true}, {"128.0.0.0", 1, true, true},
+		{"0", 0, false, false}, {"33", 0, false, false}, {"-1", 0, false, false},
+		{"0.0.0.0", 0, false, false}, {"255.0.255.0", 0, false, false}, {"/24", 0, false, false}, {"ffff::", 0, false, false},
+	}
+	for _, tt := range tests {
+		bits, dotted, err := parseNetmask(tt.in)
+		if (err == nil) != tt.ok || bits != tt.bits || dotted != tt.dotted {
+			t.Errorf("parseNetmask(%q) = %d, %v, %v; want %d, %v, ok %v", tt.in, bits, dotted, err, tt.bits, tt.dotted, tt.ok)
+		}
+	}
+}
+
+func TestParseProto(t *testing.T) {
+	tests := []struct {
+		in   string
+		want int
+		ok   bool
+	}{{"", -1, true}, {"kernel", 2, true}, {"static", 4, true}, {"186", 186, true}, {"256", 0, false}, {"x", 0, false}}
+	for _, tt := range tests {
+		got, err := parseProto(tt.in)
+		if (err == nil) != tt.ok || (tt.ok && got != tt.want) {
+			t.Errorf("parseProto(%q) = %d, %v", tt.in, got, err)
+		}
+	}
+}
+
+// TestMetaDataGolden keeps metadata/IPaddr2.xml equal to the agent's
+// output (go test -run MetaDataGolden -update rewrites it).
+func TestMetaDataGolden(t *testing.T) {
+	code, out, stderr := run(t, "meta-data", ocf.MapEnv{})
+	if code != 0 || stderr != "" {
+		t.Fatalf("meta-data: code %d stderr %q", code, stderr)
+	}
+	const golden = "../../metadata/IPaddr2.xml"
+	if *update {
+		if err := os.WriteFile(golden, []byte(out), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(want) != out {
+		t.Errorf("%s differs from the agent's meta-data: run make metadata", golden)
+	}
+	for _, p := range params {
+		if !strings.Contains(out, `<parameter name="`+p.Name+`"`) {
+			t.Errorf("meta-data lacks parameter %s", p.Name)
+		}
+	}
+}
+
+// FuzzParameters drives validate-all (no host inspection) with arbitrary
+// values: the answer is always 0 or 6, with exactly one short exit reason
+// on 6.
+func FuzzParameters(f *testing.F) {
+	f.Add("10.0.0.1", "eth0", "24", "+", "5")
+	f.Add("10.0.0.1", "eth0:lbl", "255.255.255.0", "10.0.0.255", "1")
+	f.Add("::1", "", "", "", "")
+	f.Add("10.0.0.1\n", "e\x00", "0x18", "-", "-1")
+	f.Fuzz(func(t *testing.T, ip, nic, mask, brd, count string) {
+		e := env("ip="+ip, "nic="+nic, "cidr_netmask="+mask, "broadcast="+brd, "arp_count="+count, "OCF_CHECK_LEVEL=0")
+		code, _, stderr := run(t, "validate-all", e)
+		reasons := exitReasons(stderr)
+		switch ocf.Code(code) {
+		case ocf.Success:
+			if len(reasons) != 0 {
+				t.Fatalf("success with exit reason %q", reasons)
+			}
+		case ocf.ErrConfigured:
+			if len(reasons) != 1 || len(reasons[0]) > ocf.ExitReasonMax || reasons[0] == "" {
+				t.Fatalf("code 6 with exit reasons %q", reasons)
+			}
+		default:
+			t.Fatalf("validate-all returned %d for ip=%q nic=%q mask=%q brd=%q count=%q", code, ip, nic, mask, brd, count)
+		}
+	})
+}

@@ -1,0 +1,246 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"strconv"
+	"strings"
+
+	"github.com/ocfnet/ocfnet/pkg/netif"
+	"github.com/ocfnet/ocfnet/pkg/ocf"
+)
+
+// ifnameMax is the longest interface name or label Linux accepts
+// (IFNAMSIZ 16 including the terminating NUL).
+const ifnameMax = 15
+
+// config is a validated resource definition.
+type config struct {
+	ip          netip.Addr
+	nic         string // "" chooses from the routing table
+	iflabel     string
+	bits        int    // 0 takes the prefix from the route
+	broadcast   string // "", "+", "-" or an address
+	proto       int
+	lvs         bool
+	arpCount    int
+	arpInterval int // milliseconds
+	arpRefresh  int
+	arpBg       bool
+	runARPing   bool
+	noPrefix    bool
+	flushRoutes bool
+	checkLink   bool
+}
+
+// Errors that the actions map to different codes (see the exit-code
+// table in the README).
+var (
+	errNoIP      = errors.New("IP address (the ip parameter) is mandatory")
+	errBadIP     = errors.New("invalid ip")
+	errIPv6      = errors.New("IPv6 is not supported yet")
+	errCLUSTERIP = errors.New("cloned IPaddr2 without unique_clone_address needs the CLUSTERIP iptables target, " +
+		"which Linux removed in 6.1")
+)
+
+// parseIP reads the ip parameter.
+func parseIP(v *ocf.Values) (netip.Addr, error) {
+	s := v.Get(pIP)
+	if s == "" {
+		return netip.Addr{}, errNoIP
+	}
+	a, err := ocf.ParseAddr(s)
+	if err != nil {
+		return netip.Addr{}, fmt.Errorf("%w %q", errBadIP, s)
+	}
+	if a.Is6() {
+		return netip.Addr{}, errIPv6
+	}
+	// A VIP is one host's unicast address: 0.x.x.x (resource-agents'
+	// check), multicast and the limited broadcast are wrong everywhere.
+	if a.As4()[0] == 0 || a.IsMulticast() || a == netip.AddrFrom4([4]byte{255, 255, 255, 255}) {
+		return netip.Addr{}, fmt.Errorf("%w %q: not a unicast address", errBadIP, s)
+	}
+	return a, nil
+}
+
+// parseConfig validates every parameter. Each error is ErrConfigured: the
+// values are wrong on every node.
+func parseConfig(c *ocf.Context) (config, error) {
+	v := c.Params
+	if err := v.Validate(params); err != nil {
+		if v.Get(pIP) == "" {
+			return config{}, ocf.Fail(ocf.ErrConfigured, "%v", errNoIP)
+		}
+		return config{}, err
+	}
+	ip, err := parseIP(v)
+	if err != nil {
+		return config{}, ocf.Fail(ocf.ErrConfigured, "%v", err)
+	}
+	cfg := config{
+		ip:          ip,
+		broadcast:   v.Get(pBroadcast),
+		lvs:         v.Bool(pLVSSupport),
+		arpCount:    v.Int(pARPCount),
+		arpInterval: v.Int(pARPInterval),
+		arpRefresh:  v.Int(pARPCountRefresh),
+		arpBg:       v.Bool(pARPBg),
+		runARPing:   v.Bool(pRunARPing),
+		noPrefix:    v.Bool(pNoPrefixRoute),
+		flushRoutes: v.Bool(pFlushRoutes),
+		checkLink:   v.Bool(pCheckLinkStatus),
+		iflabel:     v.Get(pIflabel),
+	}
+	cfg.proto, _ = parseProto(v.Get(pProto))
+	// The deprecated nic:label form wins over iflabel, as in resource-agents.
+	cfg.nic, cfg.iflabel = splitNIC(v.Get(pNIC), cfg.iflabel)
+	if err := netmaskParam(c, &cfg); err != nil {
+		return config{}, err
+	}
+	if cfg.nic != "" && cfg.iflabel != "" && len(cfg.nic)+1+len(cfg.iflabel) > ifnameMax {
+		return config{}, ocf.Fail(ocf.ErrConfigured, "label %s:%s is longer than %d characters", cfg.nic, cfg.iflabel, ifnameMax)
+	}
+	if err := checkClone(c, cfg); err != nil {
+		return config{}, err
+	}
+	if s := v.Get(pARPSender); s != "" {
+		c.Log.Debugf("arp_sender=%s ignored: the built-in ARP sender is used", s)
+	}
+	return cfg, nil
+}
+
+func splitNIC(nic, iflabel string) (string, string) {
+	if name, label, ok := strings.Cut(nic, ":"); ok {
+		return name, label
+	}
+	return nic, iflabel
+}
+
+// netmaskParam reads cidr_netmask, or the undocumented netmask alias that
+// resource-agents honours when cidr_netmask is empty.
+func netmaskParam(c *ocf.Context, cfg *config) error {
+	s := c.Params.Get(pCIDRNetmask)
+	name := pCIDRNetmask
+	if s == "" {
+		s = strings.TrimSpace(c.Env.Get("OCF_RESKEY_netmask"))
+		name = "netmask"
+	}
+	if s == "" {
+		return nil
+	}
+	bits, dotted, err := parseNetmask(s)
+	if err != nil {
+		return ocf.Fail(ocf.ErrConfigured, "invalid %s: %v", name, err)
+	}
+	if dotted {
+		c.Log.Warnf("please convert dotted quad netmask %s to CIDR notation %d", s, bits)
+	}
+	cfg.bits = bits
+	return nil
+}
+
+// parseNetmask accepts a prefix length 1..32 or a contiguous dotted-quad
+// mask; dotted reports the latter so the caller can warn.
+func parseNetmask(s string) (bits int, dotted bool, err error) {
+	if n, err := ocf.ParseInt(s); err == nil {
+		if n < 1 || n > 32 {
+			return 0, false, fmt.Errorf("%q is not a prefix length from 1 to 32", s)
+		}
+		return n, false, nil
+	}
+	a, err := netip.ParseAddr(s)
+	if err != nil || !a.Is4() {
+		return 0, false, fmt.Errorf("%q is neither a prefix length nor a netmask", s)
+	}
+	m := a.As4()
+	u := uint32(m[0])<<24 | uint32(m[1])<<16 | uint32(m[2])<<8 | uint32(m[3])
+	n := 0
+	for u&0x80000000 != 0 {
+		n++
+		u <<= 1
+	}
+	if u != 0 || n == 0 {
+		return 0, false, fmt.Errorf("%q is not a contiguous netmask", s)
+	}
+	return n, true, nil
+}
+
+// parseBroadcast accepts "", "+", "-" or an IPv4 address.
+func parseBroadcast(s string) (netip.Addr, error) {
+	if s == "" || s == "+" || s == "-" {
+		return netip.Addr{}, nil
+	}
+	a, err := netip.ParseAddr(s)
+	if err != nil || !a.Is4() {
+		return netip.Addr{}, fmt.Errorf("%q is not an IPv4 broadcast address, '+' or '-'", s)
+	}
+	return a, nil
+}
+
+// Route protocol names of iproute2's rt_protos.
+var protoNames = map[string]int{
+	"redirect": 1, "kernel": 2, "boot": 3, "static": 4, "ra": 9, "dhcp": 16,
+	"keepalived": 18, "babel": 42, "bgp": 186, "isis": 187, "ospf": 188, "rip": 189, "eigrp": 192,
+}
+
+func parseProto(s string) (int, error) {
+	if s == "" {
+		return netif.AnyProtocol, nil
+	}
+	if n, ok := protoNames[s]; ok {
+		return n, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 || n > 255 {
+		return 0, fmt.Errorf("%q is not a route protocol name or number 0-255", s)
+	}
+	return n, nil
+}
+
+// checkClone refuses the cluster-IP clone mode and inconsistent clone
+// settings.
+func checkClone(c *ocf.Context, cfg config) error {
+	maxs := ocf.Meta(c.Env, "clone_max")
+	if maxs == "" {
+		return nil
+	}
+	n, err := ocf.ParseInt(maxs)
+	if err != nil || n < 1 {
+		return ocf.Fail(ocf.ErrConfigured, "clone_max %q is not a positive integer", maxs)
+	}
+	if n == 1 {
+		return nil
+	}
+	if cfg.lvs {
+		return ocf.Fail(ocf.ErrConfigured, "lvs_support cannot be used in a clone")
+	}
+	if !c.Params.Bool(pUniqueClone) {
+		return ocf.Fail(ocf.ErrConfigured, "%v", errCLUSTERIP)
+	}
+	return nil
+}
+
+// partialConfig reads only what finding an existing VIP needs, skipping
+// invalid values: stop and monitor must work even when other parameters
+// are wrong.
+func partialConfig(c *ocf.Context, ip netip.Addr) config {
+	v := c.Params
+	cfg := config{ip: ip, proto: netif.AnyProtocol}
+	cfg.nic, cfg.iflabel = splitNIC(v.Get(pNIC), v.Get(pIflabel))
+	if checkIfname(cfg.nic) != nil {
+		cfg.nic = ""
+	}
+	mask := v.Get(pCIDRNetmask)
+	if mask == "" {
+		mask = strings.TrimSpace(c.Env.Get("OCF_RESKEY_netmask"))
+	}
+	if bits, _, err := parseNetmask(mask); err == nil {
+		cfg.bits = bits
+	}
+	if p, err := parseProto(v.Get(pProto)); err == nil {
+		cfg.proto = p
+	}
+	return cfg
+}

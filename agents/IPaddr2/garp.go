@@ -1,0 +1,185 @@
+package main
+
+import (
+	"context"
+	"net/netip"
+	"os"
+	"strconv"
+	"syscall"
+	"time"
+
+	"github.com/ocfnet/ocfnet/pkg/garp"
+	"github.com/ocfnet/ocfnet/pkg/netif"
+	"github.com/ocfnet/ocfnet/pkg/ocf"
+)
+
+// garpAction is the hidden action of the detached sender that sends the
+// announcements start does not wait for.
+const garpAction = "_garp"
+
+// Environment of the detached sender.
+const (
+	envGARPIP    = "OCFNET_GARP_IP"
+	envGARPNIC   = "OCFNET_GARP_NIC"
+	envGARPCount = "OCFNET_GARP_COUNT"
+	envGARPAt    = "OCFNET_GARP_AT" // unix nanoseconds of the first pair
+)
+
+func interval(cfg config) time.Duration { return time.Duration(cfg.arpInterval) * time.Millisecond }
+
+// announce sends the gratuitous ARPs of start: the first pair before start
+// returns, so clients can follow at once, and the others from a detached
+// sender when arp_bg is set. ARP failures are logged, never fatal: the VIP
+// works, neighbours just learn it later.
+func announce(c *ocf.Context, cfg config, t target) {
+	if t.link.Loopback || t.link.NoARP || netif.IsLoopbackName(t.link.Name) {
+		return
+	}
+	conn, err := garp.Dial(t.link.Name)
+	if err != nil {
+		c.Log.Warnf("gratuitous ARP on %s: %v", t.link.Name, err)
+		return
+	}
+	defer conn.Close()
+	ip, mac, every := cfg.ip, conn.HardwareAddr(), interval(cfg)
+	if !cfg.arpBg {
+		if err := garp.Announce(c, conn, mac, ip, cfg.arpCount, every, nil); err != nil {
+			c.Log.Warnf("gratuitous ARP: %v", err)
+		}
+		return
+	}
+	first := time.Now()
+	if err := garp.Pair(c, conn, mac, ip, every/2); err != nil {
+		c.Log.Warnf("gratuitous ARP: %v", err)
+	}
+	if cfg.arpCount > 1 {
+		spawnGARP(c, ip, t.link.Name, cfg.arpCount-1, first.Add(every))
+	}
+}
+
+// refreshGARP sends arp_count_refresh announcements after a successful
+// monitor, from a detached sender so monitor returns at once.
+func refreshGARP(c *ocf.Context) {
+	ip, err := parseIP(c.Params)
+	if err != nil {
+		return
+	}
+	rec, _ := loadRecord(c, ip)
+	if rec == nil || netif.IsLoopbackName(rec.NIC) || garpRunning(c, ip) {
+		return
+	}
+	spawnGARP(c, ip, rec.NIC, c.Params.Int(pARPCountRefresh), time.Now())
+}
+
+func garpPidfile(c *ocf.Context, ip netip.Addr) (string, error) {
+	return c.StatePath("ocfnet-IPaddr2-" + ip.String() + ".garp")
+}
+
+func spawnGARP(c *ocf.Context, ip netip.Addr, nic string, count int, at time.Time) {
+	pidfile, err := garpPidfile(c, ip)
+	if err != nil {
+		c.Log.Warnf("gratuitous ARP: %v", err)
+		return
+	}
+	pid, err := c.Spawn(garpAction, []string{ip.String()},
+		envGARPIP+"="+ip.String(), envGARPNIC+"="+nic,
+		envGARPCount+"="+strconv.Itoa(count), envGARPAt+"="+strconv.FormatInt(at.UnixNano(), 10),
+		// The sender must not apply the clone rewrite to ip a second time.
+		"OCF_RESKEY_"+pUniqueClone+"=false")
+	if err != nil {
+		c.Log.Warnf("gratuitous ARP: %v", err)
+		return
+	}
+	if err := ocf.WriteFileAtomic(pidfile, []byte(strconv.Itoa(pid)+"\n")); err != nil {
+		c.Log.Warnf("gratuitous ARP pidfile: %v", err)
+	}
+}
+
+// senderPid returns the pid of this VIP's detached sender, 0 if none runs.
+// The pid is checked against /proc so a reused pid is never signalled.
+func senderPid(c *ocf.Context, ip netip.Addr) int {
+	pidfile, err := garpPidfile(c, ip)
+	if err != nil {
+		return 0
+	}
+	pid, err := ocf.ReadPidFile(pidfile)
+	if err != nil || pid == 0 || !ocf.ProcAlive(pid) {
+		return 0
+	}
+	args, err := ocf.ProcArgs(pid)
+	if err != nil || len(args) < 3 || args[1] != garpAction || args[2] != ip.String() {
+		return 0
+	}
+	return pid
+}
+
+func garpRunning(c *ocf.Context, ip netip.Addr) bool { return senderPid(c, ip) != 0 }
+
+// stopGARP ends the VIP's detached sender before stop removes the VIP, so
+// no announcement for it leaves the node after stop.
+func stopGARP(c *ocf.Context, ipParam string) {
+	ip, err := netip.ParseAddr(ipParam)
+	if err != nil {
+		return
+	}
+	if pid := senderPid(c, ip); pid != 0 {
+		if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
+			c.Log.Warnf("stopping gratuitous ARP sender %d: %v", pid, err)
+		}
+	}
+	if pidfile, err := garpPidfile(c, ip); err == nil {
+		_ = os.Remove(pidfile)
+	}
+}
+
+// runGARP is the detached sender. Before each pair it checks that the VIP
+// is still on the interface, so it never announces a removed address.
+func runGARP(c *ocf.Context) error {
+	ip, err := netip.ParseAddr(c.Env.Get(envGARPIP))
+	if err != nil {
+		return ocf.Fail(ocf.ErrArgs, "%s: %v", envGARPIP, err)
+	}
+	count, _ := strconv.Atoi(c.Env.Get(envGARPCount))
+	at, _ := strconv.ParseInt(c.Env.Get(envGARPAt), 10, 64)
+	nic := c.Env.Get(envGARPNIC)
+	h, err := netif.Open()
+	if err != nil {
+		return ocf.Fail(ocf.ErrGeneric, "%v", err)
+	}
+	defer h.Close()
+	link, err := h.Link(nic)
+	if err != nil {
+		return ocf.Fail(ocf.ErrGeneric, "%v", err)
+	}
+	conn, err := garp.Dial(link.Name)
+	if err != nil {
+		return ocf.Fail(ocf.ErrGeneric, "%v", err)
+	}
+	defer conn.Close()
+	time.Sleep(time.Until(time.Unix(0, at)))
+	still := func() error {
+		addrs, err := h.Addrs4()
+		if err == nil && len(netif.Holding(addrs, ip, 0, link.Index)) == 0 {
+			return errVIPGone
+		}
+		return err
+	}
+	every := time.Duration(c.Params.Int(pARPInterval)) * time.Millisecond
+	// Not c's deadline: the operation's timeout bounds start, not this.
+	err = garp.Announce(context.Background(), conn, conn.HardwareAddr(), ip, count, every, still)
+	if pidfile, perr := garpPidfile(c, ip); perr == nil {
+		if pid, _ := ocf.ReadPidFile(pidfile); pid == os.Getpid() {
+			_ = os.Remove(pidfile)
+		}
+	}
+	if err != nil && err != errVIPGone {
+		return ocf.Fail(ocf.ErrGeneric, "%v", err)
+	}
+	return nil
+}
+
+var errVIPGone = errorString("the address is no longer configured")
+
+type errorString string
+
+func (e errorString) Error() string { return string(e) }

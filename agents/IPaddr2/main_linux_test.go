@@ -1,0 +1,103 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ocfnet/ocfnet/pkg/testnet"
+)
+
+// agentBin is the agent built once for the privileged tests, in a
+// world-traversable directory: ocf-tester runs meta-data as nobody.
+var agentBin string
+
+func TestMain(m *testing.M) {
+	code := func() int {
+		if os.Geteuid() != 0 {
+			return m.Run() // the privileged tests fail or skip via testnet.RequireRoot
+		}
+		dir, err := os.MkdirTemp("", "ocfnet-IPaddr2-")
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		defer os.RemoveAll(dir)
+		if err := os.Chmod(dir, 0o755); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		agentBin = filepath.Join(dir, "IPaddr2")
+		build := exec.Command("go", "build", "-trimpath", "-o", agentBin, ".")
+		build.Env = append(os.Environ(), "CGO_ENABLED=0")
+		if out, err := build.CombinedOutput(); err != nil {
+			fmt.Fprintf(os.Stderr, "building the agent: %v\n%s", err, out)
+			return 1
+		}
+		return m.Run()
+	}()
+	os.Exit(code)
+}
+
+// node is one simulated cluster node: a namespace and its own HA_RSCTMP.
+type node struct {
+	ns     *testnet.NS
+	rsctmp string
+}
+
+func newNode(t *testing.T, ns *testnet.NS) *node {
+	return &node{ns: ns, rsctmp: t.TempDir()}
+}
+
+// result of one agent invocation.
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+func (r result) reasons() []string { return exitReasons(r.stderr) }
+
+// run runs the agent binary inside the node's namespace with the given
+// parameters (name=value; OCF_/HA_ names pass through unprefixed).
+func (n *node) run(t *testing.T, action string, kv ...string) result {
+	t.Helper()
+	e := []string{"HA_RSCTMP=" + n.rsctmp}
+	for _, s := range kv {
+		k, v, _ := strings.Cut(s, "=")
+		if !strings.HasPrefix(k, "OCF_") && !strings.HasPrefix(k, "HA_") {
+			k = "OCF_RESKEY_" + k
+		}
+		e = append(e, k+"="+v)
+	}
+	out, errOut, code := n.ns.RunEnv(e, agentBin, action)
+	if code < 0 {
+		t.Fatalf("running the agent: %s", errOut)
+	}
+	return result{code: code, stdout: out, stderr: errOut}
+}
+
+// must runs an action that has to succeed.
+func (n *node) must(t *testing.T, action string, kv ...string) {
+	t.Helper()
+	if r := n.run(t, action, kv...); r.code != 0 {
+		t.Fatalf("%s %v: code %d\n%s", action, kv, r.code, r.stderr)
+	}
+}
+
+// expect runs an action and checks its code and, for failures other than
+// not running, that exactly one exit reason was printed.
+func (n *node) expect(t *testing.T, want int, action string, kv ...string) result {
+	t.Helper()
+	r := n.run(t, action, kv...)
+	if r.code != want {
+		t.Errorf("%s %v: code %d, want %d\n%s", action, kv, r.code, want, r.stderr)
+		return r
+	}
+	if rs := r.reasons(); want != 0 && want != 7 && len(rs) != 1 {
+		t.Errorf("%s %v: exit reasons %q, want exactly one", action, kv, rs)
+	}
+	return r
+}

@@ -1,0 +1,120 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+
+	"github.com/ocfnet/ocfnet/pkg/netif"
+	"github.com/ocfnet/ocfnet/pkg/ocf"
+)
+
+// monitor reports whether the VIP is configured with its exact prefix on
+// the interface that holds it (nic when given), labelled as asked, on a
+// link that is up when check_link_status is set. It forks nothing: one
+// address dump, one link lookup.
+func monitor(c *ocf.Context) error {
+	err := check(c)
+	if err == nil && c.Params.Int(pARPCountRefresh) > 0 {
+		refreshGARP(c)
+	}
+	return err
+}
+
+// status is the legacy alias of monitor that also prints the state. It is
+// never a probe.
+func status(c *ocf.Context) error {
+	err := check(c)
+	if ocf.CodeOf(err) == ocf.Success {
+		fmt.Fprintln(c.Stdout, "running")
+	} else {
+		fmt.Fprintln(c.Stdout, "stopped")
+	}
+	return err
+}
+
+func check(c *ocf.Context) error {
+	if c.Params.Get(pIP) == "" {
+		return ocf.Fail(ocf.ErrConfigured, "%v", errNoIP)
+	}
+	ip, err := parseIP(c.Params)
+	if err != nil {
+		// resource-agents validates parameters on start and validate-all
+		// only; an address that cannot be configured is not running here.
+		return notFound(c, err)
+	}
+	h, err := netif.Open()
+	if err != nil {
+		return ocf.Fail(ocf.ErrGeneric, "%v", err)
+	}
+	defer h.Close()
+	rec, _ := loadRecord(c, ip)
+	held, err := locate(c, h, ip, rec)
+	if err != nil {
+		return notFound(c, err)
+	}
+	if len(held) == 0 {
+		return ocf.NotRunning.Err()
+	}
+	return checkHeld(c, h, held[0])
+}
+
+// locate finds this resource's copy of ip: like stop's configured, but a
+// prefix that cannot be determined is an error, not "any".
+func locate(c *ocf.Context, h *netif.Host, ip netip.Addr, rec *record) ([]netif.Addr, error) {
+	cfg := partialConfig(c, ip)
+	want := netif.Want{Bits: cfg.bits, Protocol: cfg.proto}
+	if cfg.nic != "" {
+		l, err := h.Link(cfg.nic)
+		if errors.Is(err, netif.ErrNoLink) && want.Bits != 0 {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		want.LinkIndex = l.Index
+	}
+	if want.Bits == 0 && rec != nil {
+		want.Bits = rec.Bits
+	}
+	if want.Bits == 0 {
+		r, err := chooseRoute(h, ip, want)
+		if err != nil {
+			return nil, err
+		}
+		want.Bits = r.Dst.Bits()
+	}
+	addrs, err := h.Addrs4()
+	if err != nil {
+		return nil, err
+	}
+	return netif.Holding(addrs, ip, want.Bits, want.LinkIndex), nil
+}
+
+// notFound answers when the VIP's place cannot be determined: a probe says
+// not running (never an error for something missing on this node), a
+// recurring monitor reports the error as resource-agents 4.12 does.
+func notFound(c *ocf.Context, err error) error {
+	if c.Probe() {
+		c.Log.Infof("%v: not running", err)
+		return ocf.NotRunning.Err()
+	}
+	return ocf.Fail(ocf.ErrGeneric, "%v", err)
+}
+
+func checkHeld(c *ocf.Context, h *netif.Host, a netif.Addr) error {
+	link, err := h.LinkByIndex(a.LinkIndex)
+	if err != nil {
+		return ocf.Fail(ocf.ErrGeneric, "%v", err)
+	}
+	if _, label := splitNIC(c.Params.Get(pNIC), c.Params.Get(pIflabel)); label != "" {
+		if want := link.Name + ":" + label; a.Label != want {
+			return ocf.Fail(ocf.ErrGeneric, "%s on %s lacks label %s", a.Prefix, link.Name, want)
+		}
+	}
+	if c.Params.Bool(pCheckLinkStatus) && (link.OperDown || !link.AdminUp) {
+		c.Log.Warnf("%s is on %s, which is down", a.Prefix, link.Name)
+		return ocf.NotRunning.Err()
+	}
+	return nil
+}

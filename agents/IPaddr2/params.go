@@ -1,0 +1,198 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/ocfnet/ocfnet/pkg/ocf"
+)
+
+// Parameter names. They and their defaults match resource-agents 4.12's
+// IPaddr2 (plus proto and check_link_status from later releases), so
+// existing resource definitions keep working unchanged.
+const (
+	pIP                = "ip"
+	pNIC               = "nic"
+	pCIDRNetmask       = "cidr_netmask"
+	pBroadcast         = "broadcast"
+	pIflabel           = "iflabel"
+	pLVSSupport        = "lvs_support"
+	pLVSv6Addrlabel    = "lvs_ipv6_addrlabel"
+	pLVSv6AddrlabelVal = "lvs_ipv6_addrlabel_value"
+	pMAC               = "mac"
+	pClusterIPHash     = "clusterip_hash"
+	pUniqueClone       = "unique_clone_address"
+	pARPInterval       = "arp_interval"
+	pARPCount          = "arp_count"
+	pARPCountRefresh   = "arp_count_refresh"
+	pARPBg             = "arp_bg"
+	pARPSender         = "arp_sender"
+	pSendARPOpts       = "send_arp_opts"
+	pFlushRoutes       = "flush_routes"
+	pRunARPing         = "run_arping"
+	pNoDAD             = "nodad"
+	pNoPrefixRoute     = "noprefixroute"
+	pPreferredLft      = "preferred_lft"
+	pNetworkNamespace  = "network_namespace"
+	pCheckLinkStatus   = "check_link_status"
+	pProto             = "proto"
+)
+
+var params = []ocf.Param{
+	{Name: pIP, Kind: ocf.String, Required: true, Unique: true,
+		Short: "IPv4 address",
+		Long:  "The virtual IPv4 address to manage, in dotted-quad notation, e.g. 192.168.1.101. IPv6 is not supported yet."},
+	{Name: pNIC, Kind: ocf.String, Check: checkNIC,
+		Short: "Network interface",
+		Long: "The interface to add the address to. Empty: the interface of the main routing table's " +
+			"link-scope route that contains the address (longest prefix, then lowest metric). " +
+			"An alternative interface name may be used. The old form nic:label sets iflabel too."},
+	{Name: pCIDRNetmask, Kind: ocf.String, Check: checkNetmask,
+		Short: "CIDR netmask",
+		Long:  "Prefix length of the address, e.g. 24 (a dotted-quad mask is converted). Empty: the prefix of the route that selects the interface."},
+	{Name: pBroadcast, Kind: ocf.String, Check: checkBroadcast,
+		Short: "Broadcast address",
+		Long: "Broadcast address of the virtual IP. Empty: that of the interface's address in the same subnet, " +
+			"or computed from the prefix. '+' sets the host bits, '-' clears them."},
+	{Name: pIflabel, Kind: ocf.String, Check: checkLabel,
+		Short: "Interface label",
+		Long:  "Label the address as nic:iflabel (shown by ifconfig as an alias). nic:iflabel may be at most 15 characters."},
+	{Name: pLVSSupport, Kind: ocf.Boolean, Default: "false",
+		Short: "Enable support for LVS Direct Routing",
+		Long:  "For LVS direct-routing real servers that also hold the address as a /32 on a loopback interface: start removes that copy, stop puts it back."},
+	{Name: pLVSv6Addrlabel, Kind: ocf.Boolean, Default: "true",
+		Short: "IPv6 address label (IPv6 only)",
+		Long:  "IPv6 only, accepted for compatibility and ignored for IPv4 addresses."},
+	{Name: pLVSv6AddrlabelVal, Kind: ocf.Integer, Default: "99", Check: checkNonNegative,
+		Short: "IPv6 address label value (IPv6 only)",
+		Long:  "IPv6 only, accepted for compatibility and ignored for IPv4 addresses."},
+	{Name: pMAC, Kind: ocf.String,
+		Short: "Cluster IP MAC address",
+		Long:  "Only used by the cluster-IP clone mode, which needs the kernel's removed CLUSTERIP target and is refused."},
+	{Name: pClusterIPHash, Kind: ocf.String, Default: "sourceip-sourceport",
+		Short: "Cluster IP hashing function",
+		Long:  "Only used by the cluster-IP clone mode, which needs the kernel's removed CLUSTERIP target and is refused."},
+	{Name: pUniqueClone, Kind: ocf.Boolean, Default: "false",
+		Short: "Create a unique address for each clone instance",
+		Long:  "In a globally-unique clone, add the clone instance number to the last octet of ip, so each instance manages its own address."},
+	{Name: pARPInterval, Kind: ocf.Integer, Default: "200", Check: checkPositive,
+		Short: "Milliseconds between gratuitous ARP announcements",
+		Long:  "Interval between two announcements (an ARP request followed, half an interval later, by an ARP reply)."},
+	{Name: pARPCount, Kind: ocf.Integer, Default: "5", Check: checkPositive,
+		Short: "Number of gratuitous ARP announcements on start",
+		Long:  "How many request/reply announcements start sends. The first is on the wire before start returns."},
+	{Name: pARPCountRefresh, Kind: ocf.Integer, Default: "0", Check: checkNonNegative,
+		Short: "Gratuitous ARP announcements on each monitor",
+		Long:  "How many announcements each successful monitor sends again (0: none)."},
+	{Name: pARPBg, Kind: ocf.Boolean, Default: "true",
+		Short: "Send gratuitous ARP in the background",
+		Long:  "With true, start returns after the first announcement and a detached sender sends the rest; with false, start sends them all."},
+	{Name: pARPSender, Kind: ocf.String, Check: checkARPSender,
+		Short: "ARP sender",
+		Long:  "Accepted for compatibility (send_arp, iputils_arping, libnet_arping, ipoibarping); the built-in sender is always used."},
+	{Name: pSendARPOpts, Kind: ocf.String,
+		Short: "Options for the ARP sender",
+		Long:  "Accepted for compatibility and ignored: the built-in sender is always used."},
+	{Name: pFlushRoutes, Kind: ocf.Boolean, Default: "false",
+		Short: "Flush the routing cache on stop",
+		Long:  "Flush the IPv4 routing cache after removing the address."},
+	{Name: pRunARPing, Kind: ocf.Boolean, Default: "false",
+		Short: "Check for a duplicate address before start",
+		Long:  "Before adding the address, probe for another host using it (RFC 5227 ARP probes); if one answers, start fails."},
+	{Name: pNoDAD, Kind: ocf.Boolean, Default: "false",
+		Short: "No duplicate address detection (IPv6 only)",
+		Long:  "IPv6 only, accepted for compatibility and ignored for IPv4 addresses."},
+	{Name: pNoPrefixRoute, Kind: ocf.Boolean, Default: "false",
+		Short: "Do not add a prefix route",
+		Long:  "Add the address without the subnet route the kernel would otherwise add for it."},
+	{Name: pPreferredLft, Kind: ocf.String, Default: "forever",
+		Short: "Preferred lifetime (IPv6 only)",
+		Long:  "IPv6 only, accepted for compatibility and ignored for IPv4 addresses."},
+	{Name: pNetworkNamespace, Kind: ocf.String, Check: checkNamespace,
+		Short: "Network namespace",
+		Long:  "Manage the address inside this named network namespace (as created by ip netns add)."},
+	{Name: pCheckLinkStatus, Kind: ocf.Boolean, Default: "true",
+		Short: "Consider the link state",
+		Long:  "With true, monitor reports the address as not running when its interface is down or has no carrier."},
+	{Name: pProto, Kind: ocf.String, Check: checkProto,
+		Short: "Route protocol",
+		Long:  "Only consider routes of this protocol (e.g. kernel, static, or a number) when choosing the interface."},
+}
+
+// unsafeChars are refused in names that resource-agents passes to a
+// shell: a definition containing them is hostile or broken everywhere.
+const unsafeChars = " \t\n\r;|&$`'\"<>(){}[]*?!~\\#="
+
+func checkNIC(s string) error {
+	name, label, _ := strings.Cut(s, ":")
+	if err := checkIfname(name); err != nil {
+		return err
+	}
+	if strings.Contains(s, ":") {
+		return checkLabel(label)
+	}
+	return nil
+}
+
+// checkIfname applies the kernel's rules (dev_valid_name): 1 to 15 bytes,
+// no '/', ':' or whitespace, not "." or "..".
+func checkIfname(s string) error {
+	switch {
+	case s == "" || len(s) > ifnameMax:
+		return fmt.Errorf("%q is not an interface name (1 to %d characters)", s, ifnameMax)
+	case s == "." || s == ".." || strings.ContainsAny(s, "/:"+unsafeChars):
+		return fmt.Errorf("%q is not a valid interface name", s)
+	}
+	return nil
+}
+
+func checkLabel(s string) error {
+	if s == "" || len(s) >= ifnameMax || strings.ContainsAny(s, "/:"+unsafeChars) {
+		return fmt.Errorf("%q is not a valid label", s)
+	}
+	return nil
+}
+
+func checkNetmask(s string) error {
+	_, _, err := parseNetmask(s)
+	return err
+}
+
+func checkBroadcast(s string) error {
+	_, err := parseBroadcast(s)
+	return err
+}
+
+func checkPositive(s string) error {
+	if n, err := ocf.ParseInt(s); err != nil || n <= 0 {
+		return fmt.Errorf("%q must be a positive integer", s)
+	}
+	return nil
+}
+
+func checkNonNegative(s string) error {
+	if n, err := ocf.ParseInt(s); err != nil || n < 0 {
+		return fmt.Errorf("%q must be a non-negative integer", s)
+	}
+	return nil
+}
+
+func checkARPSender(s string) error {
+	switch s {
+	case "send_arp", "iputils_arping", "libnet_arping", "ipoibarping":
+		return nil
+	}
+	return fmt.Errorf("%q is not one of send_arp, iputils_arping, libnet_arping, ipoibarping", s)
+}
+
+func checkNamespace(s string) error {
+	if strings.ContainsAny(s, "/"+unsafeChars) || s == "." || s == ".." {
+		return fmt.Errorf("%q is not a valid namespace name", s)
+	}
+	return nil
+}
+
+func checkProto(s string) error {
+	_, err := parseProto(s)
+	return err
+}

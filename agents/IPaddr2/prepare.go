@@ -1,0 +1,99 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"runtime"
+	"strconv"
+
+	"github.com/ocfnet/ocfnet/pkg/ocf"
+	"github.com/vishvananda/netns"
+)
+
+// errNoNamespace marks a network_namespace missing on this node.
+var errNoNamespace = errors.New("network namespace not found")
+
+// prepare runs before every action: it rewrites ip for unique clones and
+// enters network_namespace, so the actions see the node they manage.
+func prepare(c *ocf.Context) error {
+	if err := uniqueClone(c); err != nil {
+		if c.Action == "stop" {
+			c.Log.Warnf("%v", err)
+			return nil
+		}
+		return err
+	}
+	ns := c.Params.Get(pNetworkNamespace)
+	if ns == "" {
+		return nil
+	}
+	if err := checkNamespace(ns); err != nil {
+		if c.Action == "stop" {
+			return stopNothing
+		}
+		return ocf.Fail(ocf.ErrConfigured, "invalid network_namespace: %v", err)
+	}
+	if err := enterNamespace(ns); err != nil {
+		return namespaceMissing(c, ns, err)
+	}
+	return nil
+}
+
+// enterNamespace switches this thread into the named namespace for the
+// rest of the process: netlink and packet sockets are opened in the
+// namespace of the thread that opens them, and actions run on the main
+// goroutine, which stays locked to this thread.
+func enterNamespace(name string) error {
+	runtime.LockOSThread()
+	h, err := netns.GetFromName(name)
+	if err != nil {
+		return err
+	}
+	defer h.Close()
+	return netns.Set(h)
+}
+
+// namespaceMissing maps a namespace that cannot be entered to each
+// action's answer: nothing can be running in it, so stop succeeds and a
+// probe says not running; starting here is impossible on this node only.
+func namespaceMissing(c *ocf.Context, ns string, err error) error {
+	switch {
+	case c.Action == "stop":
+		c.Log.Infof("network namespace %s not found: nothing to stop", ns)
+		return stopNothing
+	case c.Probe():
+		return ocf.NotRunning.Err()
+	}
+	return ocf.Fail(ocf.ErrInstalled, "network namespace %s: %v", ns, fmt.Errorf("%w: %w", errNoNamespace, err))
+}
+
+// stopNothing ends stop successfully before it looks for the address: an
+// error value with code Success, so that Run skips the action itself.
+var stopNothing = &ocf.Error{Code: ocf.Success}
+
+// uniqueClone implements unique_clone_address: in a globally-unique clone
+// each instance adds its instance number to the last octet of ip.
+func uniqueClone(c *ocf.Context) error {
+	if !c.Params.Bool(pUniqueClone) {
+		return nil
+	}
+	if unique, _ := ocf.ParseBool(ocf.Meta(c.Env, "globally_unique")); !unique {
+		return ocf.Fail(ocf.ErrConfigured, "unique_clone_address requires the clone meta attribute globally-unique=true")
+	}
+	ip, err := parseIP(c.Params)
+	if err != nil {
+		return ocf.Fail(ocf.ErrConfigured, "%v", err)
+	}
+	n, err := strconv.Atoi(ocf.Meta(c.Env, "clone"))
+	if err != nil || n < 0 {
+		return ocf.Fail(ocf.ErrConfigured, "unique_clone_address needs the clone instance number (CRM_meta_clone)")
+	}
+	b := ip.As4()
+	if int(b[3])+n > 254 {
+		return ocf.Fail(ocf.ErrConfigured, "%s plus clone instance %d leaves the last octet's range", ip, n)
+	}
+	b[3] += byte(n)
+	c.Params.Set(pIP, netip.AddrFrom4(b).String())
+	return nil
+}

@@ -1,0 +1,155 @@
+package main
+
+import (
+	"errors"
+	"net/netip"
+
+	"github.com/ocfnet/ocfnet/pkg/netif"
+	"github.com/ocfnet/ocfnet/pkg/ocf"
+)
+
+// loopbackHostBits is the prefix of an LVS real server's VIP on lo.
+const loopbackHostBits = 32
+
+func start(c *ocf.Context) error {
+	cfg, err := parseConfig(c)
+	if err != nil {
+		return err
+	}
+	if geteuid() != 0 {
+		return ocf.Fail(ocf.ErrPerm, "start needs root privileges")
+	}
+	h, err := netif.Open()
+	if err != nil {
+		return ocf.Fail(ocf.ErrGeneric, "%v", err)
+	}
+	defer h.Close()
+	t, err := resolve(h, cfg)
+	if err != nil {
+		return startResolveError(cfg, err)
+	}
+	addrs, err := h.Addrs4()
+	if err != nil {
+		return ocf.Fail(ocf.ErrGeneric, "%v", err)
+	}
+	if held := netif.Holding(addrs, cfg.ip, t.prefix.Bits(), t.link.Index); len(held) > 0 {
+		return alreadyStarted(c, cfg, t, held[0])
+	}
+	return add(c, h, cfg, t, addrs)
+}
+
+// startResolveError maps resolve's errors for start: an interface missing
+// on this node is 5 (the resource may run elsewhere), no route is 1 as in
+// resource-agents 4.12, a label too long for this node's interface is 6.
+func startResolveError(cfg config, err error) error {
+	switch {
+	case errors.Is(err, netif.ErrNoLink):
+		return ocf.Fail(ocf.ErrInstalled, "interface %s does not exist on this node", cfg.nic)
+	case errors.Is(err, errNoRoute):
+		return ocf.Fail(ocf.ErrGeneric, "no route chooses an interface for %s: set nic and cidr_netmask", cfg.ip)
+	case errors.Is(err, errLabel):
+		return ocf.Fail(ocf.ErrConfigured, "%v", err)
+	}
+	return ocf.Fail(ocf.ErrGeneric, "%v", err)
+}
+
+// alreadyStarted keeps start idempotent: no second add and no ARP, but a
+// VIP lacking its label is not what was asked for.
+func alreadyStarted(c *ocf.Context, cfg config, t target, held netif.Addr) error {
+	if t.label != "" && held.Label != t.label {
+		return ocf.Fail(ocf.ErrGeneric, "%s is already on %s without label %s", t.prefix, t.link.Name, t.label)
+	}
+	c.Log.Infof("%s is already on %s", t.prefix, t.link.Name)
+	if r, _ := loadRecord(c, cfg.ip); r == nil {
+		return saveRecordOrFail(c, cfg.ip, record{NIC: t.link.Name, Index: t.link.Index, Bits: t.prefix.Bits(), Label: t.label})
+	}
+	return nil
+}
+
+// add puts the VIP on the interface and announces it. Every failure after
+// a change undoes it, so a failed start leaves the host as it was.
+func add(c *ocf.Context, h *netif.Host, cfg config, t target, addrs []netif.Addr) error {
+	if cfg.runARPing && !t.link.Loopback {
+		if err := probeDuplicate(c, cfg, t); err != nil {
+			return err
+		}
+	}
+	rec := record{NIC: t.link.Name, Index: t.link.Index, Bits: t.prefix.Bits(), Label: t.label}
+	if cfg.lvs {
+		var err error
+		if rec.Loopback, rec.LoopIndex, err = removeLoopbackCopies(h, cfg.ip, addrs); err != nil {
+			return ocf.Fail(ocf.ErrGeneric, "lvs_support: %v", err)
+		}
+	}
+	a := netif.Addr{Prefix: t.prefix, LinkIndex: t.link.Index, Label: t.label, Broadcast: t.broadcast}
+	if cfg.noPrefix {
+		a.Flags |= netif.FlagNoPrefixRoute
+	}
+	undo := func() {
+		_ = h.DelAddr(a)
+		restoreLoopback(c, h, rec)
+		if rec.BroughtUp {
+			_ = h.SetDown(t.link)
+		}
+	}
+	if err := h.AddAddr(t.link, a); err != nil {
+		restoreLoopback(c, h, rec)
+		return ocf.Fail(ocf.ErrGeneric, "failed to add IP: %v", err)
+	}
+	if !t.link.AdminUp {
+		if err := h.SetUp(t.link); err != nil {
+			undo()
+			return ocf.Fail(ocf.ErrGeneric, "failed to add IP: %v", err)
+		}
+		rec.BroughtUp = true
+	} else if cfg.checkLink && t.link.OperDown {
+		undo()
+		return ocf.Fail(ocf.ErrGeneric, "%s has no carrier: not adding %s", t.link.Name, t.prefix)
+	}
+	if err := saveRecordOrFail(c, cfg.ip, rec); err != nil {
+		undo()
+		return err
+	}
+	c.Log.Infof("added %s to %s", t.prefix, t.link.Name)
+	announce(c, cfg, t)
+	return nil
+}
+
+func saveRecordOrFail(c *ocf.Context, ip netip.Addr, r record) error {
+	if err := saveRecord(c, ip, r); err != nil {
+		return ocf.Fail(ocf.ErrGeneric, "%v", err)
+	}
+	return nil
+}
+
+// removeLoopbackCopies removes the VIP's /32 copies from loopback
+// interfaces (LVS direct routing real servers keep one there while the
+// VIP is elsewhere), returning them so stop can put them back.
+func removeLoopbackCopies(h *netif.Host, ip netip.Addr, addrs []netif.Addr) ([]netip.Prefix, int, error) {
+	var removed []netip.Prefix
+	index := 0
+	for _, a := range netif.Holding(addrs, ip, loopbackHostBits, 0) {
+		l, err := h.LinkByIndex(a.LinkIndex)
+		if err != nil || !netif.IsLoopbackName(l.Name) {
+			continue
+		}
+		if err := h.DelAddr(a); err != nil {
+			return removed, index, err
+		}
+		removed, index = append(removed, a.Prefix), a.LinkIndex
+	}
+	return removed, index, nil
+}
+
+// restoreLoopback puts back what removeLoopbackCopies took away.
+func restoreLoopback(c *ocf.Context, h *netif.Host, r record) {
+	for _, p := range r.Loopback {
+		l, err := h.LinkByIndex(r.LoopIndex)
+		if err == nil {
+			err = h.AddAddr(l, netif.Addr{Prefix: p, LinkIndex: l.Index})
+		}
+		if err != nil {
+			c.Log.Warnf("lvs_support: restoring %s on loopback: %v", p, err)
+		}
+	}
+}

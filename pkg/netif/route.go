@@ -1,0 +1,111 @@
+package netif
+
+import (
+	"net/netip"
+	"sort"
+)
+
+// Route is the part of a routing table entry that interface selection
+// needs.
+type Route struct {
+	Dst       netip.Prefix
+	LinkIndex int
+	Metric    int
+	Table     int
+	Type      int // RTN_* (unicast, local, unreachable, ...)
+	Scope     int // RT_SCOPE_* (link, host, universe)
+	Protocol  int // RTPROT_* (kernel, boot, static, ...)
+	Src       netip.Addr
+	Gateway   bool
+}
+
+// Routing table, type and scope values from linux/rtnetlink.h.
+const (
+	TableMain    = 254
+	TableLocal   = 255
+	TypeUnicast  = 1
+	TypeLocal    = 2
+	ScopeLink    = 253
+	ScopeHost    = 254
+	AnyProtocol  = -1
+	ipv4HostBits = 32
+)
+
+// Want narrows route selection: the interface (0 for any), the netmask the
+// VIP must fit in (0 for none) and the route protocol (AnyProtocol for any).
+type Want struct {
+	LinkIndex int
+	Bits      int
+	Protocol  int
+}
+
+// Select returns the route a VIP gets its interface and prefix from: among
+// the main table's IPv4 link-scope unicast routes without a gateway that
+// contain vip (default, unreachable, blackhole and prohibit are other
+// types and drop out), the longest prefix wins, then the lowest metric,
+// then the lowest interface index so the answer does not depend on dump
+// order. That is the route the kernel itself would use for vip.
+//
+// With want.Bits set, a route qualifies only if it contains vip/Bits, as
+// "ip route list match vip/Bits" does in resource-agents' findif.
+func Select(routes []Route, vip netip.Addr, want Want) (Route, bool) {
+	var c []Route
+	for _, r := range routes {
+		if eligible(r, vip, want) {
+			c = append(c, r)
+		}
+	}
+	if len(c) == 0 {
+		return Route{}, false
+	}
+	sort.SliceStable(c, func(i, j int) bool { return better(c[i], c[j]) })
+	return c[0], true
+}
+
+func eligible(r Route, vip netip.Addr, want Want) bool {
+	switch {
+	case !vip.Is4() || !r.Dst.Addr().Is4():
+		return false
+	case r.Table != TableMain || r.Type != TypeUnicast || r.Scope != ScopeLink || r.Gateway:
+		return false
+	case r.Dst.Bits() == 0 || !r.Dst.Contains(vip):
+		return false
+	case want.LinkIndex != 0 && r.LinkIndex != want.LinkIndex:
+		return false
+	case want.Bits != 0 && r.Dst.Bits() > want.Bits:
+		return false
+	case want.Protocol != AnyProtocol && r.Protocol != want.Protocol:
+		return false
+	}
+	return true
+}
+
+func better(a, b Route) bool {
+	if a.Dst.Bits() != b.Dst.Bits() {
+		return a.Dst.Bits() > b.Dst.Bits()
+	}
+	if a.Metric != b.Metric {
+		return a.Metric < b.Metric
+	}
+	return a.LinkIndex < b.LinkIndex
+}
+
+// SelectLocal handles loopback VIPs (127.0.0.0/8), which have no main
+// table route: the local table's "local 127.0.0.0/8 dev lo" entry gives the
+// interface and prefix. Host entries (/32) are skipped, as findif does.
+func SelectLocal(routes []Route, vip netip.Addr, want Want) (Route, bool) {
+	var c []Route
+	for _, r := range routes {
+		if r.Table == TableLocal && r.Type == TypeLocal && r.Dst.Addr().Is4() &&
+			r.Dst.Bits() < ipv4HostBits && r.Dst.Contains(vip) &&
+			(want.LinkIndex == 0 || r.LinkIndex == want.LinkIndex) &&
+			(want.Bits == 0 || r.Dst.Bits() <= want.Bits) {
+			c = append(c, r)
+		}
+	}
+	if len(c) == 0 {
+		return Route{}, false
+	}
+	sort.SliceStable(c, func(i, j int) bool { return better(c[i], c[j]) })
+	return c[0], true
+}

@@ -1,0 +1,135 @@
+package netif
+
+import (
+	"net/netip"
+	"testing"
+)
+
+func link(dst string, index, metric int) Route {
+	return Route{Dst: netip.MustParsePrefix(dst), LinkIndex: index, Metric: metric,
+		Table: TableMain, Type: TypeUnicast, Scope: ScopeLink, Protocol: 2}
+}
+
+func TestSelect(t *testing.T) {
+	gw := link("10.9.0.0/16", 7, 0)
+	gw.Gateway, gw.Scope = true, 0
+	local := link("10.1.1.0/24", 8, 0)
+	local.Table = TableLocal
+	unreach := link("10.1.0.0/16", 9, 0)
+	unreach.Type = 7 // RTN_UNREACHABLE
+	deflt := link("0.0.0.0/0", 10, 0)
+	static := link("10.1.1.0/24", 11, 0)
+	static.Protocol = 4
+	tests := []struct {
+		name      string
+		routes    []Route
+		vip       string
+		want      Want
+		wantIndex int
+		wantBits  int
+		wantOK    bool
+	}{
+		{"single subnet", []Route{link("10.1.1.0/24", 2, 0)}, "10.1.1.50", Want{Protocol: AnyProtocol}, 2, 24, true},
+		{"longest prefix wins over metric", []Route{link("10.1.0.0/16", 2, 0), link("10.1.1.0/24", 3, 200)}, "10.1.1.50", Want{Protocol: AnyProtocol}, 3, 24, true},
+		{"lowest metric on equal prefix", []Route{link("10.1.1.0/24", 2, 100), link("10.1.1.0/24", 3, 50)}, "10.1.1.50", Want{Protocol: AnyProtocol}, 3, 24, true},
+		{"tie broken by index, not order", []Route{link("10.1.1.0/24", 5, 0), link("10.1.1.0/24", 4, 0)}, "10.1.1.50", Want{Protocol: AnyProtocol}, 4, 24, true},
+		{"outside every subnet", []Route{link("10.1.1.0/24", 2, 0)}, "10.2.0.1", Want{Protocol: AnyProtocol}, 0, 0, false},
+		{"gateway routes never choose", []Route{gw}, "10.9.1.1", Want{Protocol: AnyProtocol}, 0, 0, false},
+		{"default route never chooses", []Route{deflt}, "10.9.1.1", Want{Protocol: AnyProtocol}, 0, 0, false},
+		{"unreachable never chooses", []Route{unreach, link("10.1.1.0/24", 2, 0)}, "10.1.2.1", Want{Protocol: AnyProtocol}, 0, 0, false},
+		{"local table ignored", []Route{local}, "10.1.1.50", Want{Protocol: AnyProtocol}, 0, 0, false},
+		{"nic narrows", []Route{link("10.1.1.0/24", 2, 0), link("10.1.0.0/16", 3, 0)}, "10.1.1.50", Want{LinkIndex: 3, Protocol: AnyProtocol}, 3, 16, true},
+		{"netmask must fit in route", []Route{link("10.1.1.0/24", 2, 0)}, "10.1.1.50", Want{Bits: 16, Protocol: AnyProtocol}, 0, 0, false},
+		{"longer netmask fits", []Route{link("10.1.1.0/24", 2, 0)}, "10.1.1.50", Want{Bits: 28, Protocol: AnyProtocol}, 2, 24, true},
+		{"proto filters", []Route{link("10.1.1.0/24", 2, 0), static}, "10.1.1.50", Want{Protocol: 4}, 11, 24, true},
+		{"host route", []Route{link("10.7.7.7/32", 6, 0)}, "10.7.7.7", Want{Protocol: AnyProtocol}, 6, 32, true},
+		{"IPv6 VIP never matches", []Route{link("10.1.1.0/24", 2, 0)}, "2001:db8::1", Want{Protocol: AnyProtocol}, 0, 0, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, ok := Select(tt.routes, netip.MustParseAddr(tt.vip), tt.want)
+			if ok != tt.wantOK || r.LinkIndex != tt.wantIndex || (ok && r.Dst.Bits() != tt.wantBits) {
+				t.Errorf("got %+v %v, want index %d bits %d ok %v", r, ok, tt.wantIndex, tt.wantBits, tt.wantOK)
+			}
+		})
+	}
+}
+
+func TestSelectLocal(t *testing.T) {
+	lo := Route{Dst: netip.MustParsePrefix("127.0.0.0/8"), LinkIndex: 1, Table: TableLocal, Type: TypeLocal, Scope: ScopeHost}
+	host := Route{Dst: netip.MustParsePrefix("127.0.0.1/32"), LinkIndex: 1, Table: TableLocal, Type: TypeLocal, Scope: ScopeHost}
+	if r, ok := SelectLocal([]Route{host, lo}, netip.MustParseAddr("127.0.0.3"), Want{}); !ok || r.Dst.Bits() != 8 {
+		t.Errorf("127.0.0.3: %+v %v, want the /8", r, ok)
+	}
+	if _, ok := SelectLocal([]Route{host}, netip.MustParseAddr("127.0.0.1"), Want{}); ok {
+		t.Error("a /32 host entry must not choose")
+	}
+	if _, ok := SelectLocal([]Route{lo}, netip.MustParseAddr("10.0.0.1"), Want{}); ok {
+		t.Error("10.0.0.1 is not in 127/8")
+	}
+}
+
+func TestHolding(t *testing.T) {
+	addrs := []Addr{
+		{Prefix: netip.MustParsePrefix("110.0.0.1/24"), LinkIndex: 2},
+		{Prefix: netip.MustParsePrefix("10.0.0.10/24"), LinkIndex: 2},
+		{Prefix: netip.MustParsePrefix("10.0.0.1/24"), LinkIndex: 3},
+		{Prefix: netip.MustParsePrefix("10.0.0.1/32"), LinkIndex: 1},
+	}
+	tests := []struct {
+		bits, index int
+		want        int
+	}{{0, 0, 2}, {24, 0, 1}, {32, 0, 1}, {24, 3, 1}, {24, 2, 0}, {16, 0, 0}}
+	for _, tt := range tests {
+		got := Holding(addrs, netip.MustParseAddr("10.0.0.1"), tt.bits, tt.index)
+		if len(got) != tt.want {
+			t.Errorf("bits %d index %d: %v, want %d matches", tt.bits, tt.index, got, tt.want)
+		}
+		for _, a := range got {
+			if a.Prefix.Addr() != netip.MustParseAddr("10.0.0.1") {
+				t.Errorf("matched %v", a.Prefix)
+			}
+		}
+	}
+}
+
+func TestBroadcast(t *testing.T) {
+	tests := []struct{ prefix, want string }{
+		{"192.168.1.10/24", "192.168.1.255"},
+		{"10.1.2.3/8", "10.255.255.255"},
+		{"192.168.1.10/28", "192.168.1.15"},
+		{"192.168.1.10/30", "192.168.1.11"},
+		{"192.168.1.10/31", ""},
+		{"192.168.1.10/32", ""},
+	}
+	for _, tt := range tests {
+		got := Broadcast(netip.MustParsePrefix(tt.prefix))
+		if (tt.want == "" && got.IsValid()) || (tt.want != "" && got != netip.MustParseAddr(tt.want)) {
+			t.Errorf("Broadcast(%s) = %v, want %q", tt.prefix, got, tt.want)
+		}
+	}
+}
+
+func TestBaseBroadcast(t *testing.T) {
+	custom := netip.MustParseAddr("192.168.1.254")
+	addrs := []Addr{
+		{Prefix: netip.MustParsePrefix("192.168.1.1/24"), LinkIndex: 2, Broadcast: custom},
+		{Prefix: netip.MustParsePrefix("192.168.2.1/24"), LinkIndex: 2},
+	}
+	tests := []struct {
+		prefix string
+		index  int
+		want   string
+	}{
+		{"192.168.1.50/24", 2, "192.168.1.254"}, // copied from the base address
+		{"192.168.1.50/28", 2, "192.168.1.63"},  // other prefix length: computed
+		{"192.168.1.50/24", 3, "192.168.1.255"}, // other interface: computed
+		{"192.168.2.50/24", 2, "192.168.2.255"}, // base without broadcast: computed
+	}
+	for _, tt := range tests {
+		got := BaseBroadcast(addrs, netip.MustParsePrefix(tt.prefix), tt.index)
+		if got != netip.MustParseAddr(tt.want) {
+			t.Errorf("BaseBroadcast(%s, %d) = %v, want %s", tt.prefix, tt.index, got, tt.want)
+		}
+	}
+}

@@ -1,0 +1,46 @@
+package ocf
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"syscall"
+)
+
+// Spawn starts the agent binary again, detached, to run the hidden action
+// in the background (for example the remaining gratuitous ARPs). The child
+// gets its own session and /dev/null as stdio: ocf-tester and crmsh read
+// the agent's output until EOF, and Pacemaker SIGKILLs the agent's whole
+// process group on timeout, so a child sharing either would hang them or
+// die with the agent. The parameters, including those given as flags,
+// are passed as OCF_RESKEY_ variables; extraEnv is appended last.
+// args follow the action on the child's command line, where they identify
+// it in /proc/<pid>/cmdline. It returns the child's pid; the child is never
+// waited for.
+func (c *Context) Spawn(action string, args []string, extraEnv ...string) (int, error) {
+	self, err := os.Executable()
+	if err != nil {
+		return 0, fmt.Errorf("locating own binary: %w", err)
+	}
+	null, err := os.OpenFile(os.DevNull, os.O_RDWR, 0)
+	if err != nil {
+		return 0, err
+	}
+	defer null.Close()
+	cmd := &exec.Cmd{
+		Path:        self,
+		Args:        append(c.Args(action), args...),
+		Env:         append(append(c.Env.Environ(), c.Params.environ()...), extraEnv...),
+		Stdin:       null,
+		Stdout:      null,
+		Stderr:      null,
+		SysProcAttr: &syscall.SysProcAttr{Setsid: true},
+	}
+	if err := cmd.Start(); err != nil {
+		return 0, fmt.Errorf("starting %s %s: %w", c.Agent.Name, action, err)
+	}
+	pid := cmd.Process.Pid
+	// Release, not Wait: the helper outlives this action by design.
+	_ = cmd.Process.Release()
+	return pid, nil
+}
