@@ -84,7 +84,7 @@ func TestBadInput(t *testing.T) {
 		{"nic:label too long", "start", env("ip=10.0.0.1", "nic=eth0:abcdefghijk"), ocf.ErrConfigured, "longer than 15"},
 		{"hostile nic", "start", env("ip=10.0.0.1", "nic=eth0;ls"), ocf.ErrConfigured, "nic"},
 		{"nic with slash", "start", env("ip=10.0.0.1", "nic=a/b"), ocf.ErrConfigured, "nic"},
-		{"nic too long", "start", env("ip=10.0.0.1", "nic=abcdefghijklmnop"), ocf.ErrConfigured, "nic"},
+		{"nic too long", "start", env("ip=10.0.0.1", "nic="+strings.Repeat("a", 128)), ocf.ErrConfigured, "nic"},
 		{"bad boolean", "start", env("ip=10.0.0.1", "lvs_support=maybe"), ocf.ErrConfigured, "lvs_support"},
 		{"bad proto", "start", env("ip=10.0.0.1", "proto=carrier-pigeon"), ocf.ErrConfigured, "proto"},
 		{"proto name", "validate-all", env("ip=10.0.0.1", "proto=kernel", noHost), ocf.Success, ""},

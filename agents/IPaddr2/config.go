@@ -11,9 +11,12 @@ import (
 	"github.com/ocfnet/ocfnet/pkg/ocf"
 )
 
-// ifnameMax is the longest interface name or label Linux accepts
-// (IFNAMSIZ 16 including the terminating NUL).
-const ifnameMax = 15
+// Longest interface name or label (IFNAMSIZ 16) and alternative name
+// (ALTIFNAMSIZ 128) Linux accepts, without the terminating NUL.
+const (
+	ifnameMax  = 15
+	altnameMax = 127
+)
 
 // config is a validated resource definition.
 type config struct {
@@ -99,7 +102,9 @@ func parseConfig(c *ocf.Context) (config, error) {
 	if err := netmaskParam(c, &cfg); err != nil {
 		return config{}, err
 	}
-	if cfg.nic != "" && cfg.iflabel != "" && len(cfg.nic)+1+len(cfg.iflabel) > ifnameMax {
+	// A nic longer than a name is an alternative name: resolve checks the
+	// label against the real name then.
+	if cfg.iflabel != "" && len(cfg.nic) <= ifnameMax && len(cfg.nic)+1+len(cfg.iflabel) > ifnameMax {
 		return config{}, ocf.Fail(ocf.ErrConfigured, "label %s:%s is longer than %d characters", cfg.nic, cfg.iflabel, ifnameMax)
 	}
 	if err := checkClone(c, cfg); err != nil {

@@ -134,12 +134,13 @@ func checkNIC(s string) error {
 	return nil
 }
 
-// checkIfname applies the kernel's rules (dev_valid_name): 1 to 15 bytes,
-// no '/', ':' or whitespace, not "." or "..".
+// checkIfname applies the kernel's rules (dev_valid_name): no '/', ':' or
+// whitespace, not "." or "..", at most 127 bytes, the limit of alternative
+// names (names proper have at most 15).
 func checkIfname(s string) error {
 	switch {
-	case s == "" || len(s) > ifnameMax:
-		return fmt.Errorf("%q is not an interface name (1 to %d characters)", s, ifnameMax)
+	case s == "" || len(s) > altnameMax:
+		return fmt.Errorf("%q is not an interface name (1 to %d characters)", s, altnameMax)
 	case s == "." || s == ".." || strings.ContainsAny(s, "/:"+unsafeChars):
 		return fmt.Errorf("%q is not a valid interface name", s)
 	}

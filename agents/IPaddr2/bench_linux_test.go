@@ -1,0 +1,154 @@
+package main
+
+import (
+	"fmt"
+	"net/netip"
+	"os"
+	"os/exec"
+	"sort"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/ocfnet/ocfnet/pkg/garp"
+	"github.com/ocfnet/ocfnet/pkg/testnet"
+)
+
+// referenceAgent is resource-agents' shell IPaddr2, measured side by side.
+const referenceAgent = "/usr/lib/ocf/resource.d/heartbeat/IPaddr2"
+
+// sample is one invocation's cost.
+type sample struct {
+	wall, cpu time.Duration
+	firstARP  time.Duration // start only: exec to first ARP frame on the wire
+}
+
+// invoke runs one action of agent and measures wall time and the CPU time
+// of the agent and the children it waited for (wait4's rusage).
+func invoke(b *testing.B, agent, action string, env []string) sample {
+	cmd := exec.Command(agent, action)
+	cmd.Env = env
+	began := time.Now()
+	out, err := cmd.CombinedOutput()
+	wall := time.Since(began)
+	if err != nil {
+		b.Fatalf("%s %s: %v\n%s", agent, action, err, out)
+	}
+	ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	cpu := time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	return sample{wall: wall, cpu: cpu}
+}
+
+func median(ds []time.Duration) time.Duration {
+	s := append([]time.Duration(nil), ds...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	return s[len(s)/2]
+}
+
+// BenchmarkVersusResourceAgents runs start, monitor and stop of both
+// agents, alternating, in the same namespace, and prints medians and
+// ratios. Run with make bench (-benchtime 30x: 30 rounds).
+func BenchmarkVersusResourceAgents(b *testing.B) {
+	testnet.RequireRoot(b)
+	if _, err := os.Stat(referenceAgent); err != nil {
+		b.Fatalf("%s missing: run make deps", referenceAgent)
+	}
+	net := testnet.New(b)
+	nsN, peer := net.NS("node"), net.NS("peer")
+	net.Veth(nsN, "eth0", peer, "eth0")
+	nsN.IP(b, "addr", "add", "192.168.60.1/24", "dev", "eth0")
+	peer.IP(b, "addr", "add", "192.168.60.2/24", "dev", "eth0")
+
+	// The peer timestamps the first ARP announcing the VIP.
+	arps := make(chan time.Time, 64)
+	var conn *garp.Conn
+	peer.Do(b, func() {
+		var err error
+		if conn, err = garp.Dial("eth0"); err != nil {
+			b.Fatal(err)
+		}
+	})
+	b.Cleanup(func() { conn.Close() })
+	go func() {
+		for {
+			p, _, err := conn.Read()
+			if err != nil {
+				return
+			}
+			if p.SenderIP == netip.MustParseAddr(vip) {
+				arps <- time.Now()
+			}
+		}
+	}()
+
+	agents := []struct{ name, path string }{{"ocfnet", agentBin}, {"resource-agents", referenceAgent}}
+	results := map[string]map[string][]sample{}
+	for _, a := range agents {
+		results[a.name] = map[string][]sample{}
+	}
+	rsctmp := b.TempDir()
+	env := []string{"PATH=" + os.Getenv("PATH"), "OCF_ROOT=/usr/lib/ocf", "HA_RSCTMP=" + rsctmp,
+		"OCF_RESOURCE_INSTANCE=vip", "OCF_RESKEY_ip=" + vip}
+	recurring := append(append([]string(nil), env...), "OCF_RESKEY_CRM_meta_interval=10000")
+	drain := func() {
+		for {
+			select {
+			case <-arps:
+			case <-time.After(300 * time.Millisecond):
+				return
+			}
+		}
+	}
+	b.ResetTimer()
+	for range b.N {
+		for _, a := range agents {
+			nsN.Do(b, func() {
+				drain()
+				began := time.Now()
+				s := invoke(b, a.path, "start", env)
+				select {
+				case at := <-arps:
+					s.firstARP = at.Sub(began)
+				case <-time.After(3 * time.Second):
+					b.Errorf("%s: no ARP seen after start", a.name)
+				}
+				results[a.name]["start"] = append(results[a.name]["start"], s)
+				results[a.name]["monitor"] = append(results[a.name]["monitor"], invoke(b, a.path, "monitor", recurring))
+				results[a.name]["stop"] = append(results[a.name]["stop"], invoke(b, a.path, "stop", env))
+			})
+		}
+	}
+	b.StopTimer()
+	if b.N < 5 {
+		return // the calibration round; the table comes from the real one
+	}
+	report(b, results)
+}
+
+func report(b *testing.B, results map[string]map[string][]sample) {
+	var out strings.Builder
+	fmt.Fprintf(&out, "\nIPaddr2, %d rounds, medians (ocfnet | resource-agents %s | ratio)\n", len(results["ocfnet"]["start"]), referenceAgent)
+	fmt.Fprintf(&out, "%-22s %12s %16s %10s\n", "measure", "ocfnet", "resource-agents", "ratio")
+	row := func(name string, ours, ref time.Duration) {
+		ratio := float64(ours) / float64(ref)
+		fmt.Fprintf(&out, "%-22s %12v %16v %10s\n", name, ours.Round(10*time.Microsecond), ref.Round(10*time.Microsecond), fmt.Sprintf("1/%.0f", 1/ratio))
+		b.ReportMetric(ratio, strings.ReplaceAll(name, " ", "-")+"-ratio")
+	}
+	pick := func(agent, action string, f func(sample) time.Duration) time.Duration {
+		var ds []time.Duration
+		for _, s := range results[agent][action] {
+			ds = append(ds, f(s))
+		}
+		return median(ds)
+	}
+	wall := func(s sample) time.Duration { return s.wall }
+	cpu := func(s sample) time.Duration { return s.cpu }
+	arp := func(s sample) time.Duration { return s.firstARP }
+	for _, action := range []string{"monitor", "start", "stop"} {
+		row(action+" wall", pick("ocfnet", action, wall), pick("resource-agents", action, wall))
+		row(action+" cpu", pick("ocfnet", action, cpu), pick("resource-agents", action, cpu))
+	}
+	row("start to first ARP", pick("ocfnet", "start", arp), pick("resource-agents", "start", arp))
+	fmt.Print(out.String())
+}

@@ -1,0 +1,76 @@
+package garp
+
+import (
+	"context"
+	"net"
+	"net/netip"
+	"time"
+
+	"github.com/mdlayher/arp"
+)
+
+// Writer sends one ARP packet to an Ethernet destination. *Conn and
+// *arp.Client satisfy it; tests use a recorder.
+type Writer interface {
+	WriteTo(p *arp.Packet, addr net.HardwareAddr) error
+}
+
+// Pair sends one announcement as resource-agents' libnet send_arp does: a
+// gratuitous request, then gap later a gratuitous reply, both broadcast.
+func Pair(ctx context.Context, w Writer, hw net.HardwareAddr, ip netip.Addr, gap time.Duration) error {
+	req, err := Request(hw, ip)
+	if err != nil {
+		return err
+	}
+	rep, err := Reply(hw, ip)
+	if err != nil {
+		return err
+	}
+	if err := w.WriteTo(req, Broadcast); err != nil {
+		return err
+	}
+	if err := sleep(ctx, gap); err != nil {
+		return err
+	}
+	return w.WriteTo(rep, Broadcast)
+}
+
+// Announce sends count pairs, one every interval: the request of pair k at
+// k×interval, its reply half an interval later, nothing after the last
+// reply. before, if not nil, runs before each pair; an error from it stops
+// the announcements (the caller checks the address is still configured).
+func Announce(ctx context.Context, w Writer, hw net.HardwareAddr, ip netip.Addr, count int, interval time.Duration, before func() error) error {
+	next := time.Now()
+	for k := range count {
+		if k > 0 {
+			next = next.Add(interval)
+			if err := sleep(ctx, time.Until(next)); err != nil {
+				return err
+			}
+		}
+		if before != nil {
+			if err := before(); err != nil {
+				return err
+			}
+		}
+		if err := Pair(ctx, w, hw, ip, interval/2); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// sleep waits d or until ctx is done.
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
