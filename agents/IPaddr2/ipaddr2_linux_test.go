@@ -148,12 +148,12 @@ func TestLinuxLabel(t *testing.T) {
 }
 
 func TestLinuxWrongInterfaceOrPrefix(t *testing.T) {
-	n, p := oneLink(t)
+	n, _ := oneLink(t)
 	net2 := testnet.New(t)
 	q := net2.NS("q")
 	net2.Veth(n.ns, "eth1", q, "eth0")
 	n.ns.IP(t, "addr", "add", "192.168.61.1/24", "dev", "eth1")
-	_ = p
+
 	n.must(t, "start", "ip="+vip, "arp_count=1")
 	n.expect(t, 7, "monitor", "ip="+vip, "nic=eth1", recurring())
 	n.expect(t, 7, "monitor", "ip="+vip, "cidr_netmask=16", recurring())

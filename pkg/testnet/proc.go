@@ -1,0 +1,54 @@
+package testnet
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// nsPids lists the processes inside a namespace.
+func nsPids(name string) []int {
+	out, err := exec.Command("ip", "netns", "pids", name).Output()
+	if err != nil {
+		return nil
+	}
+	var pids []int
+	for _, f := range strings.Fields(string(out)) {
+		if pid, err := strconv.Atoi(f); err == nil {
+			pids = append(pids, pid)
+		}
+	}
+	return pids
+}
+
+// killPid SIGKILLs pid and waits briefly until it is gone or a zombie:
+// PID 1 here reaps nothing, so orphans stay zombies, which hold no
+// namespace resources that matter.
+func killPid(pid int) {
+	_ = syscall.Kill(pid, syscall.SIGKILL)
+	for range 100 {
+		if !alive(pid) {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// alive reports whether pid exists and is not a zombie.
+func alive(pid int) bool {
+	stat, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return false
+	}
+	i := bytes.LastIndexByte(stat, ')')
+	return i >= 0 && i+2 < len(stat) && stat[i+2] != 'Z' && stat[i+2] != 'X'
+}
+
+func pidAlive(s string) bool {
+	pid, err := strconv.Atoi(s)
+	return err == nil && alive(pid)
+}
