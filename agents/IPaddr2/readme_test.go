@@ -16,7 +16,7 @@ func TestREADMEParameters(t *testing.T) {
 	}
 	_, section, _ := strings.Cut(string(b), "## IPaddr2 parameters")
 	section, _, _ = strings.Cut(section, "\n## ")
-	row := regexp.MustCompile("(?m)^\\| `([a-z0-9_]+)` \\| ([^|]*) \\|")
+	row := regexp.MustCompile("(?m)^\\| `([a-z0-9_]+)` \\|([^|]*)\\|")
 	rows := map[string]string{}
 	for _, m := range row.FindAllStringSubmatch(section, -1) {
 		rows[m[1]] = strings.TrimSpace(m[2])

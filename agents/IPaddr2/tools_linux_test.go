@@ -22,7 +22,7 @@ func need(t *testing.T, paths ...string) {
 	t.Helper()
 	for _, p := range paths {
 		if _, err := os.Stat(p); err != nil {
-			t.Fatalf("%s is missing: run make deps (as root) first", p)
+			t.Fatalf("%s is missing: run make deps install (as root) first", p)
 		}
 	}
 }

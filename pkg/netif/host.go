@@ -154,6 +154,11 @@ func toAddr(a Addr) *netlink.Addr {
 	if a.Broadcast.IsValid() {
 		na.Broadcast = a.Broadcast.AsSlice()
 	}
+	// The kernel refuses 127/8 addresses with universe scope; iproute2
+	// gives them host scope (default_scope), and so do we.
+	if a.Prefix.Addr().IsLoopback() {
+		na.Scope = int(netlink.SCOPE_HOST)
+	}
 	return na
 }
 
