@@ -29,7 +29,7 @@ func interval(cfg config) time.Duration { return time.Duration(cfg.arpInterval) 
 
 // announce sends the gratuitous ARPs of start: the first pair before start
 // returns, so clients can follow at once, and the others from a detached
-// sender when arp_bg is set. ARP failures are logged, never fatal: the VIP
+// sender when arp_bg is set (all of them in the foreground otherwise). ARP failures are logged, never fatal: the VIP
 // works, neighbours just learn it later.
 func announce(c *ocf.Context, cfg config, t target) {
 	if t.link.Loopback || t.link.NoARP || netif.IsLoopbackName(t.link.Name) {
@@ -40,20 +40,27 @@ func announce(c *ocf.Context, cfg config, t target) {
 		c.Log.Warnf("gratuitous ARP on %s: %v", t.link.Name, err)
 		return
 	}
-	defer conn.Close()
 	ip, mac, every := cfg.ip, conn.HardwareAddr(), interval(cfg)
-	if !cfg.arpBg {
+	if !cfg.arpBg || cfg.arpCount == 1 {
+		defer conn.Close()
 		if err := garp.Announce(c, conn, mac, ip, cfg.arpCount, every, nil); err != nil {
 			c.Log.Warnf("gratuitous ARP: %v", err)
 		}
 		return
 	}
+	// The first pair goes out back to back, without send_arp's half
+	// interval between request and reply: start returns once neighbours
+	// have both, and the detached sender keeps the interval from here on.
 	first := time.Now()
-	if err := garp.Pair(c, conn, mac, ip, every/2); err != nil {
+	if err := garp.Pair(c, conn, mac, ip, 0); err != nil {
 		c.Log.Warnf("gratuitous ARP: %v", err)
 	}
-	if cfg.arpCount > 1 {
-		spawnGARP(c, ip, t.link.Name, cfg.arpCount-1, first.Add(every))
+	// The sender inherits the socket, so this process exits without
+	// releasing it and start does not wait out the kernel's grace period
+	// on close (see garp.Conn.File). Without a sender it is closed here.
+	f, err := conn.File()
+	if err != nil || !spawnGARP(c, ip, t.link.Name, cfg.arpCount-1, first.Add(every), f) {
+		conn.Close()
 	}
 }
 
@@ -68,31 +75,38 @@ func refreshGARP(c *ocf.Context) {
 	if rec == nil || netif.IsLoopbackName(rec.NIC) || garpRunning(c, ip) {
 		return
 	}
-	spawnGARP(c, ip, rec.NIC, c.Params.Int(pARPCountRefresh), time.Now())
+	spawnGARP(c, ip, rec.NIC, c.Params.Int(pARPCountRefresh), time.Now(), nil)
 }
 
 func garpPidfile(c *ocf.Context, ip netip.Addr) (string, error) {
 	return c.StatePath("ocfnet-IPaddr2-" + ip.String() + ".garp")
 }
 
-func spawnGARP(c *ocf.Context, ip netip.Addr, nic string, count int, at time.Time) {
+// spawnGARP starts the detached sender; sock, if not nil, is inherited by
+// it. It reports whether the sender started.
+func spawnGARP(c *ocf.Context, ip netip.Addr, nic string, count int, at time.Time, sock *os.File) bool {
 	pidfile, err := garpPidfile(c, ip)
 	if err != nil {
 		c.Log.Warnf("gratuitous ARP: %v", err)
-		return
+		return false
 	}
-	pid, err := c.Spawn(garpAction, []string{ip.String()},
+	var files []*os.File
+	if sock != nil {
+		files = append(files, sock)
+	}
+	pid, err := c.Spawn(garpAction, []string{ip.String()}, files,
 		envGARPIP+"="+ip.String(), envGARPNIC+"="+nic,
 		envGARPCount+"="+strconv.Itoa(count), envGARPAt+"="+strconv.FormatInt(at.UnixNano(), 10),
 		// The sender must not apply the clone rewrite to ip a second time.
 		"OCF_RESKEY_"+pUniqueClone+"=false")
 	if err != nil {
 		c.Log.Warnf("gratuitous ARP: %v", err)
-		return
+		return false
 	}
 	if err := ocf.WriteFileAtomic(pidfile, []byte(strconv.Itoa(pid)+"\n")); err != nil {
 		c.Log.Warnf("gratuitous ARP pidfile: %v", err)
 	}
+	return true
 }
 
 // senderPid returns the pid of this VIP's detached sender, 0 if none runs.

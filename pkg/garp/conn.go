@@ -4,11 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"os"
 	"time"
 
 	"github.com/mdlayher/arp"
 	"github.com/mdlayher/ethernet"
 	"github.com/mdlayher/packet"
+	"golang.org/x/sys/unix"
 )
 
 // etherTypeARP is the EtherType of ARP frames (RFC 826).
@@ -76,8 +78,29 @@ func (c *Conn) Read() (*arp.Packet, net.HardwareAddr, error) {
 // SetReadDeadline bounds Read.
 func (c *Conn) SetReadDeadline(t time.Time) error { return c.pc.SetReadDeadline(t) }
 
-// Close closes the socket.
+// Close closes the socket. Closing a packet socket waits for an RCU grace
+// period in the kernel (packet_release calls synchronize_net), several
+// milliseconds; see File for a way to keep that off a latency path.
 func (c *Conn) Close() error { return c.pc.Close() }
+
+// File returns a duplicate of the socket's descriptor. A process that
+// hands it to a child that outlives it exits without releasing the socket
+// itself, so its exit does not wait for the kernel's grace period.
+func (c *Conn) File() (*os.File, error) {
+	rc, err := c.pc.SyscallConn()
+	if err != nil {
+		return nil, fmt.Errorf("garp: %w", err)
+	}
+	var dup int
+	var dupErr error
+	if err := rc.Control(func(fd uintptr) { dup, dupErr = unix.Dup(int(fd)) }); err != nil {
+		return nil, fmt.Errorf("garp: %w", err)
+	}
+	if dupErr != nil {
+		return nil, fmt.Errorf("garp: duplicating the ARP socket: %w", dupErr)
+	}
+	return os.NewFile(uintptr(dup), "arp-socket"), nil
+}
 
 var errNotARP = errors.New("garp: not an Ethernet/IPv4 ARP frame")
 

@@ -16,8 +16,8 @@ import (
 // are passed as OCF_RESKEY_ variables; extraEnv is appended last.
 // args follow the action on the child's command line, where they identify
 // it in /proc/<pid>/cmdline. It returns the child's pid; the child is never
-// waited for.
-func (c *Context) Spawn(action string, args []string, extraEnv ...string) (int, error) {
+// waited for. files become the child's descriptors 3, 4, ...
+func (c *Context) Spawn(action string, args []string, files []*os.File, extraEnv ...string) (int, error) {
 	self, err := os.Executable()
 	if err != nil {
 		return 0, fmt.Errorf("locating own binary: %w", err)
@@ -34,6 +34,7 @@ func (c *Context) Spawn(action string, args []string, extraEnv ...string) (int, 
 		Stdin:       null,
 		Stdout:      null,
 		Stderr:      null,
+		ExtraFiles:  files,
 		SysProcAttr: &syscall.SysProcAttr{Setsid: true},
 	}
 	if err := cmd.Start(); err != nil {
