@@ -200,6 +200,15 @@ func TestLinuxInterfaceDown(t *testing.T) {
 	if n.ns.HasAddr(t, "eth0", vip+"/24") {
 		t.Fatal("stop returned 0 with the VIP still on the down interface")
 	}
+	// The same with nic and cidr_netmask given (no route needed at all).
+	n.ns.IP(t, "link", "set", "eth0", "up")
+	n.must(t, "start", "ip="+vip, "nic=eth0", "cidr_netmask=24", "arp_count=1")
+	n.ns.IP(t, "link", "set", "eth0", "down")
+	n.expect(t, 7, "monitor", "ip="+vip, "nic=eth0", "cidr_netmask=24", recurring())
+	n.must(t, "stop", "ip="+vip, "nic=eth0", "cidr_netmask=24")
+	if n.ns.HasAddr(t, "eth0", vip+"/24") {
+		t.Fatal("stop left the VIP on the down interface")
+	}
 	// With check_link_status=false a down link does not matter to monitor.
 	n.ns.IP(t, "link", "set", "eth0", "up")
 	n.must(t, "start", "ip="+vip, "arp_count=1")

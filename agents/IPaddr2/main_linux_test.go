@@ -102,3 +102,21 @@ func (n *node) expect(t *testing.T, want int, action string, kv ...string) resul
 	}
 	return r
 }
+
+// runRoot runs the agent in this process's namespace (not inside a test
+// namespace): for network_namespace, where the agent enters it itself.
+func runRoot(t *testing.T, rsctmp, action string, kv ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	cmd := exec.Command(agentBin, action)
+	cmd.Env = append(os.Environ(), "HA_RSCTMP="+rsctmp)
+	for _, s := range kv {
+		cmd.Env = append(cmd.Env, "OCF_RESKEY_"+s)
+	}
+	var o, e strings.Builder
+	cmd.Stdout, cmd.Stderr = &o, &e
+	err := cmd.Run()
+	if err != nil && cmd.ProcessState == nil {
+		t.Fatal(err)
+	}
+	return o.String(), e.String(), cmd.ProcessState.ExitCode()
+}
