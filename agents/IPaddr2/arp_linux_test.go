@@ -77,7 +77,7 @@ func TestLinuxARPOnTheWire(t *testing.T) {
 	if first := w.since(began); len(first) != 2 || first[0].op != arp.OperationRequest || first[1].op != arp.OperationReply {
 		t.Fatalf("want the first pair (request, reply) sent by start, got %v", first)
 	}
-	time.Sleep(2200 * time.Millisecond)
+	time.Sleep(2600 * time.Millisecond) // the last reply leaves at 2.5 s
 	got := w.since(began)
 	if len(got) != 6 {
 		t.Fatalf("%d ARP packets for the VIP, want 3 pairs", len(got))
