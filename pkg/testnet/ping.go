@@ -21,7 +21,6 @@ type Pinger struct {
 	done    chan struct{}
 	mu      sync.Mutex
 	res     PingResult
-	started time.Time
 }
 
 // PingResult is what a Pinger saw.
