@@ -17,10 +17,10 @@ import (
 // Pinger is a client sending ICMP echo requests from inside a namespace
 // at a fixed interval, recording when replies arrive.
 type Pinger struct {
-	stop    chan struct{}
-	done    chan struct{}
-	mu      sync.Mutex
-	res     PingResult
+	stop chan struct{}
+	done chan struct{}
+	mu   sync.Mutex
+	res  PingResult
 }
 
 // PingResult is what a Pinger saw.
