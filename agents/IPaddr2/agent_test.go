@@ -79,7 +79,7 @@ func TestBadInput(t *testing.T) {
 		{"arp_interval 0", "start", env("ip=10.0.0.1", "arp_interval=0"), ocf.ErrConfigured, "arp_interval"},
 		{"arp_count text", "start", env("ip=10.0.0.1", "arp_count=five"), ocf.ErrConfigured, "arp_count"},
 		{"arp_sender bogus", "start", env("ip=10.0.0.1", "arp_sender=bogus"), ocf.ErrConfigured, "arp_sender"},
-		{"arp_sender accepted", "validate-all", env("ip=10.0.0.1", "arp_sender=iputils_arping", noHost), ocf.Success, ""},
+		{"arp_sender accepted", "validate-all", env("ip=10.0.0.1", "arp_sender=iputils_arping", "send_arp_opts=-A", noHost), ocf.Success, ""},
 		{"label too long", "start", env("ip=10.0.0.1", "nic=eth0", "iflabel=abcdefghijk"), ocf.ErrConfigured, "longer than 15"},
 		{"nic:label too long", "start", env("ip=10.0.0.1", "nic=eth0:abcdefghijk"), ocf.ErrConfigured, "longer than 15"},
 		{"hostile nic", "start", env("ip=10.0.0.1", "nic=eth0;ls"), ocf.ErrConfigured, "nic"},

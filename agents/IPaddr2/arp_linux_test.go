@@ -198,3 +198,24 @@ func TestLinuxFlags(t *testing.T) {
 		t.Errorf("stop with flags: %d", code)
 	}
 }
+
+// TestLinuxARPRefresh: arp_count_refresh announcements after each
+// successful monitor, none without it.
+func TestLinuxARPRefresh(t *testing.T) {
+	n, peer := oneLink(t)
+	w := watch(t, peer, "eth0", netip.MustParseAddr(vip))
+	n.must(t, "start", "ip="+vip, "arp_count=1")
+	time.Sleep(100 * time.Millisecond)
+	quiet := time.Now()
+	n.expect(t, 0, "monitor", "ip="+vip, recurring())
+	time.Sleep(200 * time.Millisecond)
+	if got := len(w.since(quiet)); got != 0 {
+		t.Fatalf("monitor without arp_count_refresh sent %d packets", got)
+	}
+	refresh := time.Now()
+	n.expect(t, 0, "monitor", "ip="+vip, "arp_count_refresh=2", "arp_interval=50", recurring())
+	time.Sleep(300 * time.Millisecond)
+	if got := len(w.since(refresh)); got != 4 {
+		t.Errorf("monitor with arp_count_refresh=2 sent %d packets, want 2 pairs", got)
+	}
+}

@@ -110,8 +110,10 @@ func parseConfig(c *ocf.Context) (config, error) {
 	if err := checkClone(c, cfg); err != nil {
 		return config{}, err
 	}
-	if s := v.Get(pARPSender); s != "" {
-		c.Log.Debugf("arp_sender=%s ignored: the built-in ARP sender is used", s)
+	for _, name := range []string{pARPSender, pSendARPOpts} {
+		if s := v.Get(name); s != "" {
+			c.Log.Debugf("%s=%s ignored: the built-in ARP sender is used", name, s)
+		}
 	}
 	return cfg, nil
 }
