@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"net/netip"
 
 	"github.com/ocfnet/ocfnet/pkg/netif"
@@ -26,7 +25,8 @@ func start(c *ocf.Context) error {
 	defer h.Close()
 	t, err := resolve(h, cfg)
 	if err != nil {
-		return startResolveError(cfg, err)
+		// A nic missing here is 5 on start: the resource may run elsewhere.
+		return resolveError(cfg, err, ocf.ErrInstalled)
 	}
 	addrs, err := h.Addrs4()
 	if err != nil {
@@ -36,21 +36,6 @@ func start(c *ocf.Context) error {
 		return alreadyStarted(c, cfg, t, held[0])
 	}
 	return add(c, h, cfg, t, addrs)
-}
-
-// startResolveError maps resolve's errors for start: an interface missing
-// on this node is 5 (the resource may run elsewhere), no route is 1 as in
-// resource-agents 4.12, a label too long for this node's interface is 6.
-func startResolveError(cfg config, err error) error {
-	switch {
-	case errors.Is(err, netif.ErrNoLink):
-		return ocf.Fail(ocf.ErrInstalled, "interface %s does not exist on this node", cfg.nic)
-	case errors.Is(err, errNoRoute):
-		return ocf.Fail(ocf.ErrGeneric, "no route chooses an interface for %s: set nic and cidr_netmask", cfg.ip)
-	case errors.Is(err, errLabel):
-		return ocf.Fail(ocf.ErrConfigured, "%v", err)
-	}
-	return ocf.Fail(ocf.ErrGeneric, "%v", err)
 }
 
 // alreadyStarted keeps start idempotent: no second add and no ARP, but a

@@ -24,17 +24,19 @@ func validateAll(c *ocf.Context) error {
 	}
 	defer h.Close()
 	if _, err := resolve(h, cfg); err != nil {
-		return validateResolveError(cfg, err)
+		return resolveError(cfg, err, ocf.ErrConfigured)
 	}
 	return nil
 }
 
-// validateResolveError keeps resource-agents 4.12's validate-all codes: a
-// missing interface is a configuration error there (6), no route is 1.
-func validateResolveError(cfg config, err error) error {
+// resolveError maps resolve's errors to exit codes: a missing nic gets
+// noLink (resource-agents 4.12 answers 6 on validate-all; start says 5,
+// as the interface may exist on other nodes), no route is 1 as in 4.12, a
+// label too long for this node's interface name is 6.
+func resolveError(cfg config, err error, noLink ocf.Code) error {
 	switch {
 	case errors.Is(err, netif.ErrNoLink):
-		return ocf.Fail(ocf.ErrConfigured, "interface %s does not exist", cfg.nic)
+		return ocf.Fail(noLink, "interface %s does not exist on this node", cfg.nic)
 	case errors.Is(err, errNoRoute):
 		return ocf.Fail(ocf.ErrGeneric, "no route chooses an interface for %s: set nic and cidr_netmask", cfg.ip)
 	case errors.Is(err, errLabel):

@@ -51,27 +51,26 @@ var ErrNoLink = errors.New("no such interface")
 // Link looks an interface up by name or alternative name.
 func (h *Host) Link(name string) (Link, error) {
 	l, err := retry(func() (netlink.Link, error) { return h.h.LinkByName(name) })
-	if err != nil {
-		var nf netlink.LinkNotFoundError
-		if errors.As(err, &nf) || errors.Is(err, unix.ENODEV) {
-			return Link{}, fmt.Errorf("%s: %w", name, ErrNoLink)
-		}
-		return Link{}, fmt.Errorf("looking up %s: %w", name, err)
-	}
-	return fromLink(l), nil
+	return linkResult(l, err, name)
 }
 
 // LinkByIndex looks an interface up by index.
 func (h *Host) LinkByIndex(index int) (Link, error) {
 	l, err := retry(func() (netlink.Link, error) { return h.h.LinkByIndex(index) })
-	if err != nil {
-		var nf netlink.LinkNotFoundError
-		if errors.As(err, &nf) || errors.Is(err, unix.ENODEV) {
-			return Link{}, fmt.Errorf("index %d: %w", index, ErrNoLink)
-		}
-		return Link{}, fmt.Errorf("looking up interface %d: %w", index, err)
+	return linkResult(l, err, fmt.Sprintf("interface %d", index))
+}
+
+// linkResult converts a lookup's answer, turning "no such device" into
+// ErrNoLink so callers can tell a missing interface from a failure.
+func linkResult(l netlink.Link, err error, what string) (Link, error) {
+	if err == nil {
+		return fromLink(l), nil
 	}
-	return fromLink(l), nil
+	var nf netlink.LinkNotFoundError
+	if errors.As(err, &nf) || errors.Is(err, unix.ENODEV) {
+		return Link{}, fmt.Errorf("%s: %w", what, ErrNoLink)
+	}
+	return Link{}, fmt.Errorf("looking up %s: %w", what, err)
 }
 
 // Addrs4 returns every IPv4 address of the namespace in one dump.
