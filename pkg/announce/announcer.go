@@ -1,0 +1,193 @@
+package announce
+
+import (
+	"context"
+	"errors"
+	"math/rand/v2"
+	"net/netip"
+	"time"
+
+	"github.com/ocfnet/ocfnet/pkg/rip"
+)
+
+// Timing of the announcer.
+const (
+	// maxSleep bounds how long the announcer sleeps, so that it notices
+	// new entries and the end of takeover windows within a second.
+	maxSleep = time.Second
+	// gather sends entries due within this window together, so that
+	// VIPs started at nearly the same time share datagrams.
+	gather = time.Second
+)
+
+// SendFunc sends one datagram for entry e to dst.
+type SendFunc func(e Entry, dst netip.Addr, payload []byte) error
+
+// Announcer refreshes every registered route every interval. One runs per
+// node; it exits when the registry is empty.
+type Announcer struct {
+	Registry Registry
+	Send     SendFunc
+	Now      func() time.Time
+	// Jitter returns the offset added to a period: RFC 2453 §3.8 requires
+	// periodic updates to be offset by a small random time, so routers do
+	// not synchronise. seed identifies the period (route and last send):
+	// the offset is drawn once per period, not at every cycle, which
+	// would bias sends towards the earliest draw.
+	Jitter func(interval time.Duration, seed uint64) time.Duration
+	Logf   func(format string, args ...any)
+}
+
+// DefaultJitter is up to ±1/6 of the interval (±5 s for 30 s, as in
+// RFC 2453), pseudo-random per period.
+func DefaultJitter(interval time.Duration, seed uint64) time.Duration {
+	span := int64(interval / 3)
+	if span <= 0 {
+		return 0
+	}
+	r := rand.New(rand.NewPCG(seed, jitterStream))
+	return time.Duration(r.Int64N(span) - span/2)
+}
+
+// jitterStream is DefaultJitter's PCG stream; any constant will do.
+const jitterStream = 0x6f63666e6574
+
+// Run cycles until the registry is empty or ctx ends.
+func (a *Announcer) Run(ctx context.Context) error {
+	for {
+		next, remaining, err := a.Cycle()
+		if err != nil && a.Logf != nil {
+			a.Logf("announce: %v", err)
+		}
+		if remaining == 0 {
+			return nil
+		}
+		wait := min(max(time.Until(next), 0), maxSleep)
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(wait):
+		}
+	}
+}
+
+// Cycle sends every route that is due, under the registry lock, and
+// returns when the next one is due and how many routes are registered.
+func (a *Announcer) Cycle() (time.Time, int, error) {
+	unlock, err := a.Registry.Lock()
+	if err != nil {
+		return time.Time{}, 1, err
+	}
+	defer unlock()
+	entries, listErr := a.Registry.List()
+	now := a.Now()
+	due, next := a.schedule(entries, now)
+	err = errors.Join(listErr, a.sendAll(due, now))
+	return next, len(entries), err
+}
+
+// schedule picks the entries due by now+gather and returns the earliest
+// time anything else falls due.
+func (a *Announcer) schedule(entries []Entry, now time.Time) ([]Entry, time.Time) {
+	var due []Entry
+	next := now.Add(maxSleep)
+	for _, e := range entries {
+		at := a.dueAt(e)
+		if !at.After(now.Add(gather)) {
+			due = append(due, e)
+			at = now.Add(e.Interval + a.jitter(e, now))
+		}
+		if at.Before(next) {
+			next = at
+		}
+	}
+	return due, next
+}
+
+// dueAt is when e must be sent next: at once if never sent, a jittered
+// interval after its last send, and no later than the end of a takeover
+// window that was running at the last send (to announce the steady
+// metric then).
+func (a *Announcer) dueAt(e Entry) time.Time {
+	last, err := a.Registry.LastSent(e.VIP)
+	if err != nil || last.IsZero() {
+		return time.Time{}
+	}
+	at := last.Add(e.Interval + a.jitter(e, last))
+	if last.Before(e.TakeoverUntil) && e.TakeoverUntil.Before(at) {
+		return e.TakeoverUntil
+	}
+	return at
+}
+
+// jitter is the offset of the period of e that began at start.
+func (a *Announcer) jitter(e Entry, start time.Time) time.Duration {
+	if a.Jitter == nil {
+		return 0
+	}
+	v := e.VIP.As16()
+	seed := uint64(start.UnixNano())
+	for _, b := range v {
+		seed = seed*131 + uint64(b)
+	}
+	return a.Jitter(e.Interval, seed)
+}
+
+// sendAll sends due entries in batches and records each route's send.
+func (a *Announcer) sendAll(due []Entry, now time.Time) error {
+	var errs []error
+	for _, b := range Batches(due, now) {
+		if err := SendBatch(a.Registry, a.Send, b, now); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		for _, r := range b.Routes {
+			if err := a.Registry.MarkSent(r.Prefix.Addr(), now); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// SendBatch encodes b and sends it to each of its destinations. The caller
+// holds the registry lock (the sequence number is stored there).
+func SendBatch(reg Registry, send SendFunc, b Batch, now time.Time) error {
+	key := b.Entry.Auth.RIPKey()
+	var seq uint32
+	if key.Mode != rip.AuthNone {
+		var err error
+		if seq, err = reg.NextSequence(now); err != nil {
+			return err
+		}
+	}
+	msg := &rip.Message{Command: rip.Response, Version: b.Entry.Version, Routes: b.Routes}
+	payload, err := key.Marshal(msg, seq)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, dst := range b.Entry.Destinations {
+		errs = append(errs, send(b.Entry, dst, payload))
+	}
+	return errors.Join(errs...)
+}
+
+// Poison withdraws e's route: count metric-16 updates, spaced by gap. It
+// is for stop, after Remove, so the announcer can no longer re-announce.
+func Poison(reg Registry, send SendFunc, e Entry, count int, gap time.Duration, now func() time.Time) error {
+	b := Batch{Entry: e, Routes: []rip.Route{e.Route(rip.Infinity)}}
+	var errs []error
+	for i := range count {
+		if i > 0 {
+			time.Sleep(gap)
+		}
+		unlock, err := reg.Lock()
+		if err != nil {
+			return err
+		}
+		errs = append(errs, SendBatch(reg, send, b, now()))
+		unlock()
+	}
+	return errors.Join(errs...)
+}
