@@ -2,7 +2,7 @@
 # `make help` lists the targets.
 
 GO        ?= go
-AGENTS    := IPaddr2
+AGENTS    := IPaddr2 VIPArip
 PROVIDER  := ocfnet
 OCF_DIR   := $(DESTDIR)/usr/lib/ocf/resource.d/$(PROVIDER)
 FUZZTIME  ?= 5s

@@ -36,6 +36,11 @@ type Announcer struct {
 	// would bias sends towards the earliest draw.
 	Jitter func(interval time.Duration, seed uint64) time.Duration
 	Logf   func(format string, args ...any)
+	// OnEmpty runs, with the registry lock held, when a cycle finds no
+	// route left. The announcer process gives up its single-instance lock
+	// there: a start registering a route after that sees no announcer and
+	// starts one, and one registering before it is seen by this cycle.
+	OnEmpty func()
 }
 
 // DefaultJitter is up to ±1/6 of the interval (±5 s for 30 s, as in
@@ -59,7 +64,7 @@ func (a *Announcer) Run(ctx context.Context) error {
 		if err != nil && a.Logf != nil {
 			a.Logf("announce: %v", err)
 		}
-		if remaining == 0 {
+		if remaining == 0 && err == nil {
 			return nil
 		}
 		wait := min(max(time.Until(next), 0), maxSleep)
@@ -80,6 +85,9 @@ func (a *Announcer) Cycle() (time.Time, int, error) {
 	}
 	defer unlock()
 	entries, listErr := a.Registry.List()
+	if len(entries) == 0 && listErr == nil && a.OnEmpty != nil {
+		a.OnEmpty()
+	}
 	now := a.Now()
 	due, next := a.schedule(entries, now)
 	err = errors.Join(listErr, a.sendAll(due, now))

@@ -109,3 +109,19 @@ func SelectLocal(routes []Route, vip netip.Addr, want Want) (Route, bool) {
 	sort.SliceStable(c, func(i, j int) bool { return better(c[i], c[j]) })
 	return c[0], true
 }
+
+// Default returns the main table's IPv4 default route with the lowest
+// metric (the one the kernel uses), if any.
+func Default(routes []Route) (Route, bool) {
+	var best Route
+	found := false
+	for _, r := range routes {
+		if r.Table != TableMain || r.Type != TypeUnicast || !r.Dst.Addr().Is4() || r.Dst.Bits() != 0 {
+			continue
+		}
+		if !found || r.Metric < best.Metric || (r.Metric == best.Metric && r.LinkIndex < best.LinkIndex) {
+			best, found = r, true
+		}
+	}
+	return best, found
+}

@@ -133,3 +133,39 @@ func TestBaseBroadcast(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckName(t *testing.T) {
+	for _, ok := range []string{"eth0", "lo", "enp0s31f6", "br-lan", "a.b", "uplink-alt"} {
+		if err := CheckName(ok); err != nil {
+			t.Errorf("%q refused: %v", ok, err)
+		}
+	}
+	for _, bad := range []string{"", ".", "..", "a/b", "eth0:1", "eth0 x", "e;ls", "$(x)", string(make([]byte, 128))} {
+		if err := CheckName(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}
+
+func TestDefaultAndPrimary(t *testing.T) {
+	d1 := link("0.0.0.0/0", 3, 100)
+	d2 := link("0.0.0.0/0", 2, 50)
+	d1.Gateway, d2.Gateway = true, true
+	if r, ok := Default([]Route{link("10.1.1.0/24", 5, 0), d1, d2}); !ok || r.LinkIndex != 2 {
+		t.Errorf("Default = %+v %v, want the metric 50 route on 2", r, ok)
+	}
+	if _, ok := Default([]Route{link("10.1.1.0/24", 5, 0)}); ok {
+		t.Error("a default route found where there is none")
+	}
+	addrs := []Addr{
+		{Prefix: netip.MustParsePrefix("127.0.0.1/8"), LinkIndex: 1},
+		{Prefix: netip.MustParsePrefix("192.168.10.50/24"), LinkIndex: 2, Flags: FlagSecondary},
+		{Prefix: netip.MustParsePrefix("192.168.10.221/24"), LinkIndex: 2},
+	}
+	if a, ok := Primary(addrs, 2); !ok || a.Prefix.Addr() != netip.MustParseAddr("192.168.10.221") {
+		t.Errorf("Primary = %v %v", a, ok)
+	}
+	if _, ok := Primary(addrs, 1); ok {
+		t.Error("loopback address taken as primary")
+	}
+}

@@ -1,0 +1,34 @@
+package main
+
+import (
+	"os"
+	"time"
+
+	"github.com/ocfnet/ocfnet/pkg/ocf"
+)
+
+// geteuid is replaced in unit tests.
+var geteuid = os.Geteuid
+
+// Agent returns the VIPArip declaration.
+func Agent() *ocf.Agent {
+	return &ocf.Agent{
+		Name:  "VIPArip",
+		Short: "Virtual IPv4 address announced with RIP",
+		Long: "Holds a virtual IPv4 address as a /32 on the active node (on lo by default) and announces a host " +
+			"route for it with RIPv2 (optionally authenticated), so the address can live on a subnet no node is " +
+			"attached to; routers such as FRR, BIRD, Cisco IOS or Windows RRAS follow it when it moves. With only ip " +
+			"set it announces on the default route's interface to 224.0.0.9. A new owner announces a lower takeover " +
+			"metric first, so routers drop a crashed owner's route at once; stop withdraws the route with metric 16. " +
+			"A replacement for ocf:heartbeat:VIPArip without quagga, by ocfnet.",
+		Params: params,
+		Actions: []ocf.Action{
+			{Name: "start", Timeout: 20 * time.Second, Run: start},
+			{Name: "stop", Timeout: 20 * time.Second, Run: stop},
+			{Name: "monitor", Timeout: 20 * time.Second, Interval: 5 * time.Second, Depth: "0", Run: monitor},
+			{Name: "validate-all", Timeout: 20 * time.Second, Run: validateAll},
+			{Name: "meta-data", Timeout: 5 * time.Second},
+			{Name: announcerAction, Hidden: true, Run: runAnnouncer},
+		},
+	}
+}

@@ -1,0 +1,184 @@
+package main
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ocfnet/ocfnet/pkg/ocf"
+)
+
+var update = flag.Bool("update", false, "rewrite metadata/VIPArip.xml")
+
+func run(t testing.TB, action string, env ocf.MapEnv) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := ocf.Run(Agent(), []string{"VIPArip", action}, env, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func exitReasons(stderr string) []string {
+	var r []string
+	for _, l := range strings.Split(stderr, "\n") {
+		if s, ok := strings.CutPrefix(l, "ocf-exit-reason:"); ok {
+			r = append(r, s)
+		}
+	}
+	return r
+}
+
+func env(kv ...string) ocf.MapEnv {
+	e := ocf.MapEnv{"HA_RSCTMP": filepath.Join(os.TempDir(), "ocfnet-unit-nonexistent")}
+	for _, s := range kv {
+		k, v, _ := strings.Cut(s, "=")
+		if !strings.HasPrefix(k, "OCF_") && !strings.HasPrefix(k, "HA_") {
+			k = "OCF_RESKEY_" + k
+		}
+		e[k] = v
+	}
+	return e
+}
+
+func TestBadInput(t *testing.T) {
+	keyFile := filepath.Join(t.TempDir(), "key")
+	if err := os.WriteFile(keyFile, []byte("s3cret\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	noHost := "OCF_CHECK_LEVEL=0"
+	ip := "ip=192.168.13.229"
+	tests := []struct {
+		name   string
+		action string
+		env    ocf.MapEnv
+		code   ocf.Code
+		reason string
+	}{
+		{"no ip", "start", env(), ocf.ErrConfigured, "mandatory"},
+		{"no ip monitor", "monitor", env(), ocf.ErrConfigured, "mandatory"},
+		{"no ip stop", "stop", env(), ocf.Success, ""},
+		{"good", "validate-all", env(ip, noHost), ocf.Success, ""},
+		{"invalid ip", "start", env("ip=192.168.13.300"), ocf.ErrConfigured, "invalid ip"},
+		{"IPv6", "start", env("ip=2001:db8::1"), ocf.ErrConfigured, "RIPng"},
+		{"loopback ip", "start", env("ip=127.0.0.5"), ocf.ErrConfigured, "unicast"},
+		{"invalid ip probe", "monitor", env("ip=x"), ocf.NotRunning, ""},
+		{"invalid ip stop", "stop", env("ip=x"), ocf.Success, ""},
+		{"bad nic", "start", env(ip, "nic=eth0;ls"), ocf.ErrConfigured, "nic"},
+		{"bad source", "start", env(ip, "source=192.168.10"), ocf.ErrConfigured, "source"},
+		{"IPv6 source", "start", env(ip, "source=fe80::1"), ocf.ErrConfigured, "source"},
+		{"bad destination", "start", env(ip, "destination=224.0.0.9 nope"), ocf.ErrConfigured, "destination"},
+		{"two destinations", "validate-all", env(ip, "destination=192.168.10.255 192.168.10.220", noHost), ocf.Success, ""},
+		{"metric 16", "start", env(ip, "metric=16"), ocf.ErrConfigured, "metric"},
+		{"metric 0", "start", env(ip, "metric=0"), ocf.ErrConfigured, "metric"},
+		{"takeover not lower", "start", env(ip, "metric=2", "takeover_metric=2"), ocf.ErrConfigured, "lower"},
+		{"takeover time 10", "start", env(ip, "takeover_time=10"), ocf.ErrConfigured, "takeover_time"},
+		{"interval 61", "start", env(ip, "interval=61"), ocf.ErrConfigured, "interval"},
+		{"interval 0", "start", env(ip, "interval=0"), ocf.ErrConfigured, "interval"},
+		{"rip version 3", "start", env(ip, "rip_version=3"), ocf.ErrConfigured, "rip_version"},
+		{"vip device", "start", env(ip, "vip_device=eth0"), ocf.ErrConfigured, "vip_device"},
+		{"unknown auth mode", "start", env(ip, "auth_mode=sha3"), ocf.ErrConfigured, "auth_mode"},
+		{"missing key", "start", env(ip, "auth_mode=md5"), ocf.ErrConfigured, "auth_key"},
+		{"unreadable key file", "start", env(ip, "auth_mode=md5", "auth_key_file=/nonexistent/key"), ocf.ErrInstalled, "auth_key_file"},
+		{"key file", "validate-all", env(ip, "auth_mode=md5", "auth_key_file="+keyFile, noHost), ocf.Success, ""},
+		{"key too long", "start", env(ip, "auth_mode=simple", "auth_key=seventeen-octets!"), ocf.ErrConfigured, "key"},
+		{"auth with RIPv1", "start", env(ip, "auth_mode=simple", "auth_key=x", "rip_version=1"), ocf.ErrConfigured, "rip_version 2"},
+		{"key id 256", "start", env(ip, "auth_mode=md5", "auth_key=x", "auth_key_id=256"), ocf.ErrConfigured, "auth_key_id"},
+		{"quagga binaries ignored", "validate-all", env(ip, "zebra_binary=/usr/sbin/zebra", "ripd_binary=/usr/sbin/ripd", noHost), ocf.Success, ""},
+		{"unknown action", "migrate_to", env(ip), ocf.ErrUnimplemented, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, stderr := run(t, tt.action, tt.env)
+			if ocf.Code(code) != tt.code {
+				t.Fatalf("code %v, want %v\n%s", ocf.Code(code), tt.code, stderr)
+			}
+			rs := exitReasons(stderr)
+			switch {
+			case tt.reason == "" && len(rs) != 0:
+				t.Errorf("unexpected exit reason %q", rs)
+			case tt.reason != "" && (len(rs) != 1 || !strings.Contains(rs[0], tt.reason)):
+				t.Errorf("exit reasons %q, want one containing %q", rs, tt.reason)
+			}
+		})
+	}
+}
+
+// TestKeyNeverPrinted: neither an error nor a debug log shows the key.
+func TestKeyNeverPrinted(t *testing.T) {
+	for _, action := range []string{"validate-all", "start"} {
+		_, out, stderr := run(t, action, env("ip=192.168.13.229", "auth_mode=simple", "auth_key=topsecret-longer-than-16", "HA_debug=1"))
+		if strings.Contains(out+stderr, "topsecret") {
+			t.Errorf("%s printed the key:\n%s", action, out+stderr)
+		}
+		if !strings.Contains(stderr, "auth_key=(secret)") {
+			t.Errorf("%s: debug log lacks the masked key:\n%s", action, stderr)
+		}
+	}
+}
+
+func TestNonRootRefused(t *testing.T) {
+	defer func(f func() int) { geteuid = f }(geteuid)
+	geteuid = func() int { return 1000 }
+	for _, action := range []string{"start", "stop"} {
+		code, _, stderr := run(t, action, env("ip=192.168.13.229"))
+		if ocf.Code(code) != ocf.ErrPerm || len(exitReasons(stderr)) != 1 {
+			t.Errorf("%s as non-root: %v %q", action, ocf.Code(code), stderr)
+		}
+	}
+}
+
+func TestMetaDataGolden(t *testing.T) {
+	code, out, stderr := run(t, "meta-data", ocf.MapEnv{})
+	if code != 0 || stderr != "" {
+		t.Fatalf("meta-data: code %d stderr %q", code, stderr)
+	}
+	const golden = "../../metadata/VIPArip.xml"
+	if *update {
+		if err := os.WriteFile(golden, []byte(out), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(want) != out {
+		t.Errorf("%s differs from the agent's meta-data: run make metadata", golden)
+	}
+	for _, p := range params {
+		if !strings.Contains(out, `<parameter name="`+p.Name+`"`) {
+			t.Errorf("meta-data lacks %s", p.Name)
+		}
+	}
+	if strings.Contains(out, announcerAction) {
+		t.Error("meta-data advertises the hidden announcer action")
+	}
+}
+
+func FuzzParameters(f *testing.F) {
+	f.Add("192.168.13.229", "eth0", "192.168.10.221", "224.0.0.9", "2", "md5", "k")
+	f.Add("10.0.0.1", "", "", "", "1", "none", "")
+	f.Fuzz(func(t *testing.T, ip, nic, src, dst, metric, mode, key string) {
+		e := env("ip="+ip, "nic="+nic, "source="+src, "destination="+dst, "metric="+metric,
+			"auth_mode="+mode, "auth_key="+key, "OCF_CHECK_LEVEL=0")
+		code, _, stderr := run(t, "validate-all", e)
+		rs := exitReasons(stderr)
+		switch ocf.Code(code) {
+		case ocf.Success:
+			if len(rs) != 0 {
+				t.Fatalf("success with reason %q", rs)
+			}
+		case ocf.ErrConfigured:
+			if len(rs) != 1 || len(rs[0]) > ocf.ExitReasonMax {
+				t.Fatalf("6 with reasons %q", rs)
+			}
+			if len(key) >= 4 && strings.Contains(rs[0], key) && !strings.Contains(ip+nic+src+dst+metric+mode, key) {
+				t.Fatalf("exit reason shows the key: %q", rs[0])
+			}
+		default:
+			t.Fatalf("validate-all returned %d", code)
+		}
+	})
+}

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"syscall"
+	"time"
+
+	"github.com/ocfnet/ocfnet/pkg/announce"
+	"github.com/ocfnet/ocfnet/pkg/ocf"
+)
+
+// announcerAction is the hidden action of the node's announcer process.
+const announcerAction = "_announcer"
+
+const (
+	announcerLock = "announcer.lock"
+	announcerPidFile = "announcer.pid"
+)
+
+// announcerPid returns the pid of the node's running announcer, or 0. The
+// pid is checked against /proc: alive, not a zombie, and the announcer.
+func announcerPid(reg announce.Registry) int {
+	pid, err := ocf.ReadPidFile(filepath.Join(reg.Dir, announcerPidFile))
+	if err != nil || pid == 0 || !ocf.ProcAlive(pid) {
+		return 0
+	}
+	args, err := ocf.ProcArgs(pid)
+	if err != nil || len(args) < 2 || args[1] != announcerAction {
+		return 0
+	}
+	return pid
+}
+
+// ensureAnnouncer starts the announcer unless one runs. Two starts racing
+// may both spawn one; the second finds the lock taken and exits.
+func ensureAnnouncer(c *ocf.Context) error {
+	reg, err := registry(c)
+	if err != nil {
+		return err
+	}
+	if announcerPid(reg) != 0 {
+		return nil
+	}
+	_, err = c.Spawn(announcerAction, nil, nil)
+	return err
+}
+
+// runAnnouncer is the announcer process: one per node (an exclusive lock
+// held for its life), refreshing every registered route until none is
+// left. Its memory does not grow with the number of VIPs beyond their
+// registry entries.
+func runAnnouncer(c *ocf.Context) error {
+	reg, err := registry(c)
+	if err != nil {
+		return ocf.Fail(ocf.ErrGeneric, "%v", err)
+	}
+	if err := os.MkdirAll(reg.Dir, 0o700); err != nil {
+		return ocf.Fail(ocf.ErrGeneric, "%v", err)
+	}
+	lock, err := os.OpenFile(filepath.Join(reg.Dir, announcerLock), os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return ocf.Fail(ocf.ErrGeneric, "%v", err)
+	}
+	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		lock.Close()
+		return nil // another announcer runs
+	}
+	pidfile := filepath.Join(reg.Dir, announcerPidFile)
+	if err := ocf.WriteFileAtomic(pidfile, []byte(strconv.Itoa(os.Getpid())+"\n")); err != nil {
+		return ocf.Fail(ocf.ErrGeneric, "%v", err)
+	}
+	tr := announce.NewTransport()
+	defer tr.Close()
+	a := &announce.Announcer{
+		Registry: reg, Send: tr.Send, Now: time.Now, Jitter: announce.DefaultJitter, Logf: c.Log.Warnf,
+		OnEmpty: func() {
+			os.Remove(pidfile)
+			lock.Close()
+		},
+	}
+	// Not c's deadline: the announcer lives as long as routes are registered.
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
+	defer stop()
+	if err := a.Run(ctx); err != nil && ctx.Err() == nil {
+		return ocf.Fail(ocf.ErrGeneric, "%v", err)
+	}
+	return nil
+}

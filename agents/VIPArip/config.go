@@ -1,0 +1,231 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/ocfnet/ocfnet/pkg/announce"
+	"github.com/ocfnet/ocfnet/pkg/netif"
+	"github.com/ocfnet/ocfnet/pkg/ocf"
+	"github.com/ocfnet/ocfnet/pkg/rip"
+)
+
+var authModes = map[string]rip.AuthMode{
+	"none": rip.AuthNone, "simple": rip.AuthSimple, "md5": rip.AuthMD5,
+	"hmac-sha1": rip.AuthHMACSHA1, "hmac-sha256": rip.AuthHMACSHA256,
+}
+
+// ripv2Group is where RIPv2 routers listen (RFC 2453 §4.5).
+var ripv2Group = netip.MustParseAddr("224.0.0.9")
+
+// config is a validated resource definition, before this node's
+// interface, source and destinations are resolved.
+type config struct {
+	ip             netip.Addr
+	nic            string
+	source         netip.Addr
+	destinations   []netip.Addr
+	version        uint8
+	metric         uint32
+	takeoverMetric uint32
+	takeoverTime   time.Duration
+	interval       time.Duration
+	tag            uint16
+	poisonCount    int
+	onNIC          bool // vip_device=nic
+	auth           announce.Auth
+}
+
+var (
+	errNoIP  = errors.New("the ip parameter is mandatory")
+	errBadIP = errors.New("invalid ip")
+)
+
+func parseIP(v *ocf.Values) (netip.Addr, error) {
+	s := v.Get(pIP)
+	if s == "" {
+		return netip.Addr{}, errNoIP
+	}
+	a, err := ocf.ParseAddr(s)
+	if err != nil {
+		return netip.Addr{}, fmt.Errorf("%w %q", errBadIP, s)
+	}
+	if a.Is6() {
+		return netip.Addr{}, fmt.Errorf("%w %q: IPv6 (RIPng) is not supported yet", errBadIP, s)
+	}
+	if a.As4()[0] == 0 || a.IsMulticast() || a.IsLoopback() || a == netip.AddrFrom4([4]byte{255, 255, 255, 255}) {
+		return netip.Addr{}, fmt.Errorf("%w %q: not a unicast address", errBadIP, s)
+	}
+	return a, nil
+}
+
+// parseConfig validates every parameter; each error is ErrConfigured.
+func parseConfig(c *ocf.Context) (config, error) {
+	v := c.Params
+	if v.Get(pIP) == "" {
+		return config{}, ocf.Fail(ocf.ErrConfigured, "%v", errNoIP)
+	}
+	if err := v.Validate(params); err != nil {
+		return config{}, err
+	}
+	ip, err := parseIP(v)
+	if err != nil {
+		return config{}, ocf.Fail(ocf.ErrConfigured, "%v", err)
+	}
+	cfg := config{
+		ip:             ip,
+		nic:            v.Get(pNIC),
+		version:        uint8(v.Int(pRIPVersion)),
+		metric:         uint32(v.Int(pMetric)),
+		takeoverMetric: uint32(v.Int(pTakeoverMetric)),
+		takeoverTime:   time.Duration(v.Int(pTakeoverTime)) * time.Second,
+		interval:       time.Duration(v.Int(pInterval)) * time.Second,
+		tag:            uint16(v.Int(pRouteTag)),
+		poisonCount:    v.Int(pPoisonCount),
+		onNIC:          v.Get(pVIPDevice) == "nic",
+	}
+	if s := v.Get(pSource); s != "" {
+		cfg.source = netip.MustParseAddr(s)
+	}
+	for _, f := range strings.Fields(v.Get(pDestination)) {
+		cfg.destinations = append(cfg.destinations, netip.MustParseAddr(f))
+	}
+	if cfg.takeoverMetric >= cfg.metric && cfg.takeoverTime > 0 {
+		return config{}, ocf.Fail(ocf.ErrConfigured, "takeover_metric %d must be lower than metric %d", cfg.takeoverMetric, cfg.metric)
+	}
+	if err := parseAuth(c, &cfg); err != nil {
+		return config{}, err
+	}
+	if cfg.version == 1 {
+		c.Log.Warnf("rip_version=1: RIPv1 carries no mask; many routers (FRR, BIRD by default) drop RIPv1 host routes")
+	}
+	for _, name := range []string{pZebraBinary, pRipdBinary} {
+		if v.Get(name) != "" {
+			c.Log.Debugf("%s is deprecated and ignored: no quagga is used", name)
+		}
+	}
+	return cfg, nil
+}
+
+// parseAuth reads auth_mode and the key. A key that cannot be read is 5
+// (a file missing on this node); a key that can never work is 6.
+func parseAuth(c *ocf.Context, cfg *config) error {
+	v := c.Params
+	cfg.auth = announce.Auth{Mode: authModes[v.Get(pAuthMode)], KeyID: uint8(v.Int(pAuthKeyID))}
+	if cfg.auth.Mode == rip.AuthNone {
+		return nil
+	}
+	if cfg.version == 1 {
+		return ocf.Fail(ocf.ErrConfigured, "auth_mode %s needs rip_version 2", v.Get(pAuthMode))
+	}
+	key := []byte(v.Get(pAuthKey))
+	if len(key) == 0 {
+		path := v.Get(pAuthKeyFile)
+		if path == "" {
+			return ocf.Fail(ocf.ErrConfigured, "auth_mode %s needs auth_key or auth_key_file", v.Get(pAuthMode))
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return ocf.Fail(ocf.ErrInstalled, "auth_key_file %s cannot be read: %v", path, errors.Unwrap(err))
+		}
+		key = []byte(strings.TrimRight(strings.SplitN(string(b), "\n", 2)[0], "\r"))
+	}
+	cfg.auth.Key = key
+	if err := cfg.auth.RIPKey().Validate(); err != nil {
+		// The error never contains the key.
+		return ocf.Fail(ocf.ErrConfigured, "authentication key: %v", err)
+	}
+	return nil
+}
+
+// placement is where this node announces from.
+type placement struct {
+	link         netif.Link
+	source       netip.Addr
+	destinations []netip.Addr
+}
+
+var (
+	errNoDefault = errors.New("no default route to choose the interface from: set nic")
+	errNoSource  = errors.New("no IPv4 address to announce from")
+)
+
+// place resolves nic, source and destinations on this node.
+func place(h *netif.Host, cfg config) (placement, error) {
+	var p placement
+	var err error
+	if cfg.nic != "" {
+		p.link, err = h.Link(cfg.nic)
+	} else {
+		p.link, err = defaultLink(h)
+	}
+	if err != nil {
+		return p, err
+	}
+	addrs, err := h.Addrs4()
+	if err != nil {
+		return p, err
+	}
+	var base netif.Addr
+	if cfg.source.IsValid() {
+		held := netif.Holding(addrs, cfg.source, 0, p.link.Index)
+		if len(held) == 0 {
+			return p, fmt.Errorf("%w: source %s is not on %s", errNoSource, cfg.source, p.link.Name)
+		}
+		base = held[0]
+	} else {
+		var ok bool
+		if base, ok = netif.Primary(addrs, p.link.Index); !ok {
+			return p, fmt.Errorf("%w on %s", errNoSource, p.link.Name)
+		}
+	}
+	p.source = base.Prefix.Addr()
+	p.destinations = cfg.destinations
+	if len(p.destinations) == 0 {
+		p.destinations = []netip.Addr{ripv2Group}
+		if cfg.version == 1 {
+			p.destinations = []netip.Addr{netif.Broadcast(base.Prefix)}
+		}
+	}
+	return p, nil
+}
+
+func defaultLink(h *netif.Host) (netif.Link, error) {
+	routes, err := h.Routes4()
+	if err != nil {
+		return netif.Link{}, err
+	}
+	r, ok := netif.Default(routes)
+	if !ok {
+		return netif.Link{}, errNoDefault
+	}
+	return h.LinkByIndex(r.LinkIndex)
+}
+
+// entry is the registry entry for cfg placed at p, starting at now.
+func entry(cfg config, p placement, now time.Time) announce.Entry {
+	return announce.Entry{
+		VIP:            cfg.ip,
+		Interface:      p.link.Name,
+		IfIndex:        p.link.Index,
+		Source:         p.source,
+		Destinations:   p.destinations,
+		Version:        cfg.version,
+		Metric:         cfg.metric,
+		TakeoverMetric: cfg.takeoverMetric,
+		TakeoverUntil:  now.Add(cfg.takeoverTime),
+		Interval:       cfg.interval,
+		Tag:            cfg.tag,
+		Auth:           cfg.auth,
+	}
+}
+
+// registry is the node's announcement registry.
+func registry(c *ocf.Context) (announce.Registry, error) {
+	dir, err := c.StatePath("ocfnet-VIPArip")
+	return announce.Registry{Dir: dir}, err
+}

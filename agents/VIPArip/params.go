@@ -1,0 +1,140 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/ocfnet/ocfnet/pkg/netif"
+	"github.com/ocfnet/ocfnet/pkg/ocf"
+)
+
+// Parameter names.
+const (
+	pIP             = "ip"
+	pNIC            = "nic"
+	pSource         = "source"
+	pDestination    = "destination"
+	pRIPVersion     = "rip_version"
+	pMetric         = "metric"
+	pTakeoverMetric = "takeover_metric"
+	pTakeoverTime   = "takeover_time"
+	pInterval       = "interval"
+	pRouteTag       = "route_tag"
+	pPoisonCount    = "poison_count"
+	pVIPDevice      = "vip_device"
+	pAuthMode       = "auth_mode"
+	pAuthKey        = "auth_key"
+	pAuthKeyFile    = "auth_key_file"
+	pAuthKeyID      = "auth_key_id"
+	pZebraBinary    = "zebra_binary"
+	pRipdBinary     = "ripd_binary"
+)
+
+var params = []ocf.Param{
+	{Name: pIP, Kind: ocf.String, Required: true, Unique: true,
+		Short: "Virtual IPv4 address",
+		Long:  "The virtual IPv4 address, usually in a subnet no node is attached to. It is held as a /32 and announced as a host route."},
+	{Name: pNIC, Kind: ocf.String, Check: netif.CheckName,
+		Short: "Interface to announce on",
+		Long:  "The interface the RIP announcements leave from. Empty: the interface of the default route."},
+	{Name: pSource, Kind: ocf.String, Check: checkIPv4,
+		Short: "Source address of the announcements",
+		Long:  "Source address of the announcements; routers use it as the route's next hop. It must be on nic. Empty: the primary address of nic."},
+	{Name: pDestination, Kind: ocf.String, Check: checkDestinations,
+		Short: "Where announcements go",
+		Long: "Space-separated destinations: 224.0.0.9 (the RIPv2 default), a subnet broadcast address " +
+			"(as CLUSTERPRO sends, and the RIPv1 default), or routers' unicast addresses."},
+	{Name: pRIPVersion, Kind: ocf.Integer, Default: "2", Check: checkVersion,
+		Short: "RIP version",
+		Long:  "2 (default) or 1. RIPv1 carries no mask, no next hop and no authentication; many routers drop RIPv1 host routes."},
+	{Name: pMetric, Kind: ocf.Integer, Default: "2", Check: checkMetric,
+		Short: "Steady metric",
+		Long:  "Metric announced once the takeover window is over, 1 to 14 (routers add 1; 16 is unreachable)."},
+	{Name: pTakeoverMetric, Kind: ocf.Integer, Default: "1", Check: checkMetric,
+		Short: "Takeover metric",
+		Long: "Lower metric announced for takeover_time after start, so routers replace a crashed owner's " +
+			"route at once instead of after RIP's 180 s timeout. Must be lower than metric."},
+	{Name: pTakeoverTime, Kind: ocf.Integer, Default: "5", Check: checkTakeoverTime,
+		Short: "Takeover window in seconds",
+		Long:  "How long the takeover metric is announced after start, 0 to 9 seconds."},
+	{Name: pInterval, Kind: ocf.Integer, Default: "30", Check: checkInterval,
+		Short: "Seconds between refreshes",
+		Long:  "Interval of the periodic announcements, 1 to 60 seconds (RIP's default is 30; routers expire a route after 180 s)."},
+	{Name: pRouteTag, Kind: ocf.Integer, Default: "0", Check: checkTag,
+		Short: "Route tag",
+		Long:  "RIPv2 route tag, 0 to 65535, for filtering on the routers."},
+	{Name: pPoisonCount, Kind: ocf.Integer, Default: "3", Check: checkPoison,
+		Short: "Poison announcements on stop",
+		Long:  "How many metric-16 announcements stop sends to withdraw the route at once, 0 to 10 (0: none, for routers with hold-down timers)."},
+	{Name: pVIPDevice, Kind: ocf.String, Default: "lo", Check: checkVIPDevice,
+		Short: "Where the VIP is held",
+		Long:  "lo (default): the VIP as a /32 on the loopback interface; nic: as a /32 on the announcing interface."},
+	{Name: pAuthMode, Kind: ocf.String, Default: "none", Check: checkAuthMode,
+		Short: "RIPv2 authentication",
+		Long:  "none, simple (clear-text password), md5 (keyed MD5, RFC 2082), hmac-sha1 or hmac-sha256 (RFC 4822)."},
+	{Name: pAuthKey, Kind: ocf.String, Secret: true,
+		Short: "Authentication key",
+		Long:  "The key, if auth_mode is not none. Prefer auth_key_file, which keeps the secret out of the CIB."},
+	{Name: pAuthKeyFile, Kind: ocf.String,
+		Short: "File holding the authentication key",
+		Long:  "A file whose first line is the key (trailing newline ignored); used when auth_key is empty."},
+	{Name: pAuthKeyID, Kind: ocf.Integer, Default: "1", Check: checkKeyID,
+		Short: "Authentication key id",
+		Long:  "Key id of md5 and hmac-sha authentication, 0 to 255, as configured on the routers."},
+	{Name: pZebraBinary, Kind: ocf.String,
+		Short: "Deprecated, ignored",
+		Long:  "Accepted for compatibility with ocf:heartbeat:VIPArip and ignored: no quagga is used."},
+	{Name: pRipdBinary, Kind: ocf.String,
+		Short: "Deprecated, ignored",
+		Long:  "Accepted for compatibility with ocf:heartbeat:VIPArip and ignored: no quagga is used."},
+}
+
+func checkIPv4(s string) error {
+	a, err := ocf.ParseAddr(s)
+	if err != nil {
+		return err
+	}
+	if !a.Is4() {
+		return fmt.Errorf("%q is not an IPv4 address", s)
+	}
+	return nil
+}
+
+func checkDestinations(s string) error {
+	for _, f := range strings.Fields(s) {
+		if err := checkIPv4(f); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func intIn(s string, lo, hi int, what string) error {
+	n, err := ocf.ParseInt(s)
+	if err != nil || n < lo || n > hi {
+		return fmt.Errorf("%q: %s must be %d to %d", s, what, lo, hi)
+	}
+	return nil
+}
+
+func checkVersion(s string) error      { return intIn(s, 1, 2, "the RIP version") }
+func checkMetric(s string) error       { return intIn(s, 1, 15, "a metric") }
+func checkTakeoverTime(s string) error { return intIn(s, 0, 9, "the takeover time") }
+func checkInterval(s string) error     { return intIn(s, 1, 60, "the interval") }
+func checkTag(s string) error          { return intIn(s, 0, 65535, "a route tag") }
+func checkPoison(s string) error       { return intIn(s, 0, 10, "the poison count") }
+func checkKeyID(s string) error        { return intIn(s, 0, 255, "a key id") }
+
+func checkVIPDevice(s string) error {
+	if s != "lo" && s != "nic" {
+		return fmt.Errorf("%q: vip_device is lo or nic", s)
+	}
+	return nil
+}
+
+func checkAuthMode(s string) error {
+	if _, ok := authModes[s]; !ok {
+		return fmt.Errorf("%q: auth_mode is none, simple, md5, hmac-sha1 or hmac-sha256", s)
+	}
+	return nil
+}

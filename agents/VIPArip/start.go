@@ -1,0 +1,138 @@
+package main
+
+import (
+	"errors"
+	"net/netip"
+	"time"
+
+	"github.com/ocfnet/ocfnet/pkg/announce"
+	"github.com/ocfnet/ocfnet/pkg/netif"
+	"github.com/ocfnet/ocfnet/pkg/ocf"
+	"github.com/ocfnet/ocfnet/pkg/rip"
+)
+
+// hostBits is the prefix length of the VIP: a host route is announced.
+const hostBits = 32
+
+// start holds the VIP, announces it at once with the takeover metric,
+// registers it with the node's announcer and makes sure that one runs.
+// Any failure undoes what it did.
+func start(c *ocf.Context) error {
+	cfg, err := parseConfig(c)
+	if err != nil {
+		return err
+	}
+	if geteuid() != 0 {
+		return ocf.Fail(ocf.ErrPerm, "start needs root privileges")
+	}
+	h, err := netif.Open()
+	if err != nil {
+		return ocf.Fail(ocf.ErrGeneric, "%v", err)
+	}
+	defer h.Close()
+	p, err := place(h, cfg)
+	if err != nil {
+		return placeError(cfg, err)
+	}
+	vipLink := p.link
+	if !cfg.onNIC {
+		if vipLink, err = h.Link("lo"); err != nil {
+			return ocf.Fail(ocf.ErrGeneric, "%v", err)
+		}
+	}
+	added, err := holdVIP(h, cfg.ip, vipLink)
+	if err != nil {
+		return ocf.Fail(ocf.ErrGeneric, "adding %s to %s: %v", cfg.ip, vipLink.Name, err)
+	}
+	if err := register(c, cfg, p); err != nil {
+		if added {
+			_ = h.DelAddr(netif.Addr{Prefix: vipPrefix(cfg.ip), LinkIndex: vipLink.Index})
+		}
+		return err
+	}
+	if err := ensureAnnouncer(c); err != nil {
+		c.Log.Warnf("starting the announcer: %v", err)
+	}
+	c.Log.Infof("%s held on %s, announced on %s from %s to %v", cfg.ip, vipLink.Name, p.link.Name, p.source, p.destinations)
+	return nil
+}
+
+func vipPrefix(ip netip.Addr) netip.Prefix { return netip.PrefixFrom(ip, hostBits) }
+
+// holdVIP adds ip/32 to link unless it is there; added reports a change.
+func holdVIP(h *netif.Host, ip netip.Addr, link netif.Link) (added bool, err error) {
+	addrs, err := h.Addrs4()
+	if err != nil {
+		return false, err
+	}
+	if len(netif.Holding(addrs, ip, hostBits, link.Index)) > 0 {
+		return false, nil
+	}
+	return true, h.AddAddr(link, netif.Addr{Prefix: vipPrefix(ip), LinkIndex: link.Index})
+}
+
+// register puts the route in the registry and, if it is new, sends the
+// triggered update (RFC 2453 §3.10.1) with the takeover metric before
+// returning. A start of a running resource keeps its takeover window.
+func register(c *ocf.Context, cfg config, p placement) error {
+	reg, err := registry(c)
+	if err != nil {
+		return ocf.Fail(ocf.ErrGeneric, "%v", err)
+	}
+	unlock, err := reg.Lock()
+	if err != nil {
+		return ocf.Fail(ocf.ErrGeneric, "%v", err)
+	}
+	defer unlock()
+	now := time.Now()
+	e := entry(cfg, p, now)
+	old, _ := reg.Get(cfg.ip)
+	if old != nil {
+		e.TakeoverUntil = old.TakeoverUntil
+	}
+	if err := reg.Put(e); err != nil {
+		return ocf.Fail(ocf.ErrGeneric, "registering %s: %v", cfg.ip, err)
+	}
+	if old != nil {
+		return nil
+	}
+	tr := announce.NewTransport()
+	defer tr.Close()
+	b := announce.Batch{Entry: e, Routes: []rip.Route{e.Route(e.MetricAt(now))}}
+	if err := announce.SendBatch(reg, tr.Send, b, now); err != nil {
+		_ = reg.Delete(cfg.ip)
+		return ocf.Fail(ocf.ErrGeneric, "announcing %s: %v", cfg.ip, err)
+	}
+	return reg.MarkSent(cfg.ip, now)
+}
+
+// placeError maps placement failures: everything missing on this node
+// (interface, default route, source address) is 5, so Pacemaker tries
+// another node rather than stopping the resource everywhere.
+func placeError(cfg config, err error) error {
+	switch {
+	case errors.Is(err, netif.ErrNoLink):
+		return ocf.Fail(ocf.ErrInstalled, "interface %s does not exist on this node", cfg.nic)
+	case errors.Is(err, errNoDefault), errors.Is(err, errNoSource):
+		return ocf.Fail(ocf.ErrInstalled, "%v", err)
+	}
+	return ocf.Fail(ocf.ErrGeneric, "%v", err)
+}
+
+// validateAll checks the parameters and, unless OCF_CHECK_LEVEL is 0,
+// that this node can announce: interface, source and key file.
+func validateAll(c *ocf.Context) error {
+	cfg, err := parseConfig(c)
+	if err != nil || c.Env.Get("OCF_CHECK_LEVEL") == "0" {
+		return err
+	}
+	h, err := netif.Open()
+	if err != nil {
+		return ocf.Fail(ocf.ErrGeneric, "%v", err)
+	}
+	defer h.Close()
+	if _, err := place(h, cfg); err != nil {
+		return placeError(cfg, err)
+	}
+	return nil
+}
