@@ -17,7 +17,7 @@ import (
 const announcerAction = "_announcer"
 
 const (
-	announcerLock = "announcer.lock"
+	announcerLock    = "announcer.lock"
 	announcerPidFile = "announcer.pid"
 )
 
