@@ -1,0 +1,163 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ocfnet/ocfnet/pkg/ocf"
+	"github.com/ocfnet/ocfnet/pkg/testnet"
+)
+
+// agentBin is the agent built once, world-traversable for ocf-tester.
+var agentBin string
+
+func TestMain(m *testing.M) {
+	code := func() int {
+		if os.Geteuid() != 0 {
+			return m.Run()
+		}
+		dir, err := os.MkdirTemp("", "ocfnet-VIPArip-")
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		defer os.RemoveAll(dir)
+		if err := os.Chmod(dir, 0o755); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		agentBin = filepath.Join(dir, "VIPArip")
+		build := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-o", agentBin, ".")
+		build.Env = append(os.Environ(), "CGO_ENABLED=0")
+		if out, err := build.CombinedOutput(); err != nil {
+			fmt.Fprintf(os.Stderr, "building the agent: %v\n%s", err, out)
+			return 1
+		}
+		return m.Run()
+	}()
+	os.Exit(code)
+}
+
+// node is a simulated cluster node: a namespace and its own HA_RSCTMP.
+type node struct {
+	ns     *testnet.NS
+	addr   string
+	rsctmp string
+}
+
+func (n *node) run(t *testing.T, action string, kv ...string) (int, string) {
+	t.Helper()
+	e := []string{"HA_RSCTMP=" + n.rsctmp}
+	for _, s := range kv {
+		k, v, _ := strings.Cut(s, "=")
+		if !strings.HasPrefix(k, "OCF_") && !strings.HasPrefix(k, "HA_") {
+			k = "OCF_RESKEY_" + k
+		}
+		e = append(e, k+"="+v)
+	}
+	_, stderr, code := n.ns.RunEnv(e, agentBin, action)
+	if code < 0 {
+		t.Fatalf("running the agent: %s", stderr)
+	}
+	return code, stderr
+}
+
+func (n *node) expect(t *testing.T, want int, action string, kv ...string) string {
+	t.Helper()
+	code, stderr := n.run(t, action, kv...)
+	if code != want {
+		t.Fatalf("%s on %s %v: code %d, want %d\n%s", action, n.ns.Name, kv, code, want, stderr)
+	}
+	return stderr
+}
+
+func (n *node) announcer() int {
+	pid, _ := ocf.ReadPidFile(filepath.Join(n.rsctmp, "ocfnet-VIPArip", "announcer.pid"))
+	if pid != 0 && ocf.ProcAlive(pid) {
+		return pid
+	}
+	return 0
+}
+
+// lab is the CLUSTERPRO example: server1 (192.168.10.221) and server2
+// (192.168.11.222) each on their own subnet behind one router, a client
+// (192.168.12.223) behind the same router, the VIP on none of them.
+type lab struct {
+	s1, s2         *node
+	router, client *testnet.NS
+}
+
+const (
+	vip  = "192.168.13.229"
+	recv = "CRM_meta_interval=5000"
+)
+
+func newLab(t *testing.T) *lab {
+	testnet.RequireRoot(t)
+	net := testnet.New(t)
+	l := &lab{router: net.NS("router"), client: net.NS("client")}
+	l.s1 = &node{ns: net.NS("server1"), addr: "192.168.10.221", rsctmp: t.TempDir()}
+	l.s2 = &node{ns: net.NS("server2"), addr: "192.168.11.222", rsctmp: t.TempDir()}
+	for i, n := range []*node{l.s1, l.s2} {
+		rif := fmt.Sprintf("eth%d", i)
+		net.Veth(n.ns, "eth0", l.router, rif)
+		subnet := fmt.Sprintf("192.168.%d.", 10+i)
+		n.ns.IP(t, "addr", "add", n.addr+"/24", "dev", "eth0")
+		n.ns.IP(t, "route", "add", "default", "via", subnet+"220")
+		l.router.IP(t, "addr", "add", subnet+"220/24", "dev", rif)
+	}
+	net.Veth(l.client, "eth0", l.router, "eth2")
+	l.router.IP(t, "addr", "add", "192.168.12.220/24", "dev", "eth2")
+	l.client.IP(t, "addr", "add", "192.168.12.223/24", "dev", "eth0")
+	l.client.IP(t, "route", "add", "default", "via", "192.168.12.220")
+	l.router.Run(t, "sysctl", "-qw", "net.ipv4.ip_forward=1")
+	return l
+}
+
+// routedVia waits until the router's kernel routes the VIP via gw ("" for
+// no route at all) and returns how long that took.
+func (l *lab) routedVia(t *testing.T, dst, gw string, within time.Duration) time.Duration {
+	t.Helper()
+	took, ok := l.router.WaitRoute(t, dst, within, func(r testnet.Route, found bool) bool {
+		if gw == "" {
+			return !found
+		}
+		return found && len(r.Via()) == 1 && r.Via()[0] == gw
+	})
+	if !ok {
+		r, found := l.router.Route(t, dst)
+		t.Fatalf("router: route to %s is %+v (found %v), want via %q", dst, r, found, gw)
+	}
+	return took
+}
+
+func (l *lab) clientReaches(t *testing.T, ip string) {
+	t.Helper()
+	p := l.client.Ping(t, ip, 20*time.Millisecond, 5*time.Second)
+	time.Sleep(300 * time.Millisecond)
+	if res := p.Stop(); res.Received == 0 {
+		t.Fatalf("client cannot reach %s (%d sent)", ip, res.Sent)
+	}
+}
+
+const birdConf = `router id 192.168.12.220;
+protocol device { }
+protocol kernel { ipv4 { import none; export all; }; }
+protocol rip rip1 {
+  ecmp no;
+  ipv4 { import all; export none; };
+  interface "eth0", "eth1" { version 2; %s };
+}
+`
+
+const frrConf = `router rip
+ version 2
+ network eth0
+ network eth1
+exit
+`
