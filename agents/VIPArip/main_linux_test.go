@@ -145,11 +145,13 @@ func (l *lab) clientReaches(t *testing.T, ip string) {
 	}
 }
 
+// birdConf leaves BIRD's ECMP at its Linux default (on): the harder case
+// for a crash takeover, where an equal metric would be added next to the
+// dead owner instead of replacing it.
 const birdConf = `router id 192.168.12.220;
 protocol device { }
 protocol kernel { ipv4 { import none; export all; }; }
 protocol rip rip1 {
-  ecmp no;
   ipv4 { import all; export none; };
   interface "eth0", "eth1" { version 2; %s };
 }
@@ -161,3 +163,34 @@ const frrConf = `router rip
  network eth1
 exit
 `
+
+// routerKind starts one kind of RIP router in the lab, with auth, in its
+// own configuration language, on the servers' interfaces.
+type routerKind struct {
+	name  string
+	start func(t *testing.T, l *lab, auth string)
+}
+
+var routerKinds = []routerKind{
+	{"FRR", func(t *testing.T, l *lab, auth string) {
+		conf := frrConf
+		if auth != "" {
+			conf = "key chain vip\n key 1\n  key-string s3cret\n exit\nexit\n" +
+				"interface eth0\n" + auth + "exit\ninterface eth1\n" + auth + "exit\n" + frrConf
+		}
+		l.router.StartFRR(t, conf).WaitRIP(t, "eth0", "eth1")
+	}},
+	{"BIRD", func(t *testing.T, l *lab, auth string) {
+		l.router.StartBIRD(t, strings.Replace(birdConf, "%s", auth, 1)).WaitRIP(t, "eth0", "eth1")
+	}},
+}
+
+// eachRouter runs f in a fresh lab with each kind of router.
+func eachRouter(t *testing.T, f func(t *testing.T, l *lab, r routerKind)) {
+	for _, r := range routerKinds {
+		t.Run(r.name, func(t *testing.T) {
+			l := newLab(t)
+			f(t, l, r)
+		})
+	}
+}

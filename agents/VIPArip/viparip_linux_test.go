@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,173 +12,278 @@ import (
 	"time"
 
 	"github.com/ocfnet/ocfnet/pkg/ocf"
+	"github.com/ocfnet/ocfnet/pkg/rip"
 	"github.com/ocfnet/ocfnet/pkg/testnet"
 )
 
-// TestLinuxZeroConfigBIRD: only ip given; BIRD routes the VIP via server1,
-// the client reaches it, stop withdraws it and the announcer goes away.
-func TestLinuxZeroConfigBIRD(t *testing.T) {
-	l := newLab(t)
-	l.router.StartBIRD(t, strings.Replace(birdConf, "%s", "", 1)).WaitRIP(t, "eth0", "eth1")
-	l.s1.expect(t, 7, "monitor", "ip="+vip)
-	began := time.Now()
-	l.s1.expect(t, 0, "start", "ip="+vip)
-	learned := l.routedVia(t, vip, l.s1.addr, 5*time.Second)
-	t.Logf("BIRD routes the VIP %v after start returned (start took %v)", learned, time.Since(began)-learned)
-	if !l.s1.ns.HasAddr(t, "lo", vip+"/32") {
-		t.Fatal("VIP not held on lo")
-	}
-	l.clientReaches(t, vip)
-	l.s1.expect(t, 0, "monitor", "ip="+vip, recv)
-	l.s1.expect(t, 0, "monitor", "ip="+vip)
-	pid := l.s1.announcer()
-	if pid == 0 {
-		t.Fatal("no announcer running")
-	}
-	l.s1.expect(t, 0, "start", "ip="+vip) // idempotent
-	stopped := time.Now()
-	l.s1.expect(t, 0, "stop", "ip="+vip)
-	t.Logf("stop took %v", time.Since(stopped))
-	l.routedVia(t, vip, "", 5*time.Second)
-	if l.s1.ns.HasAddr(t, "lo", vip+"/32") {
-		t.Fatal("stop left the VIP on lo")
-	}
-	l.s1.expect(t, 7, "monitor", "ip="+vip, recv)
-	l.s1.expect(t, 0, "stop", "ip="+vip)
-	deadline := time.Now().Add(3 * time.Second)
-	for ocf.ProcAlive(pid) && time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond)
-	}
-	if ocf.ProcAlive(pid) {
-		t.Error("the announcer did not exit with no route left")
-	}
+// TestLinuxZeroConfig: only ip given; the router routes the VIP via
+// server1, the client reaches it, stop withdraws it and the announcer
+// goes away.
+func TestLinuxZeroConfig(t *testing.T) {
+	eachRouter(t, func(t *testing.T, l *lab, r routerKind) {
+		r.start(t, l, "")
+		l.s1.expect(t, 7, "monitor", "ip="+vip)
+		began := time.Now()
+		l.s1.expect(t, 0, "start", "ip="+vip)
+		startTook := time.Since(began)
+		learned := l.routedVia(t, vip, l.s1.addr, 5*time.Second)
+		t.Logf("%s routes the VIP %v after start returned (start took %v)", r.name, learned, startTook)
+		if !l.s1.ns.HasAddr(t, "lo", vip+"/32") {
+			t.Fatal("VIP not held on lo")
+		}
+		l.clientReaches(t, vip)
+		l.s1.expect(t, 0, "monitor", "ip="+vip, recv)
+		l.s1.expect(t, 0, "monitor", "ip="+vip)
+		pid := l.s1.announcer()
+		if pid == 0 {
+			t.Fatal("no announcer running")
+		}
+		l.s1.expect(t, 0, "start", "ip="+vip) // idempotent
+		stopped := time.Now()
+		l.s1.expect(t, 0, "stop", "ip="+vip)
+		stopTook := time.Since(stopped)
+		gone := l.routedVia(t, vip, "", 5*time.Second)
+		t.Logf("%s: stop took %v, route gone %v after it returned", r.name, stopTook, gone)
+		if l.s1.ns.HasAddr(t, "lo", vip+"/32") {
+			t.Fatal("stop left the VIP on lo")
+		}
+		l.s1.expect(t, 7, "monitor", "ip="+vip, recv)
+		l.s1.expect(t, 0, "stop", "ip="+vip)
+		deadline := time.Now().Add(3 * time.Second)
+		for ocf.ProcAlive(pid) && time.Now().Before(deadline) {
+			time.Sleep(20 * time.Millisecond)
+		}
+		if ocf.ProcAlive(pid) {
+			t.Error("the announcer did not exit with no route left")
+		}
+	})
 }
 
-// TestLinuxMovesFRR: planned switchover, then server2 dies without a stop
-// after its takeover window, and server1 takes over at once through the
-// lower takeover metric (FRR would otherwise ignore it for 180 s).
-func TestLinuxMovesFRR(t *testing.T) {
-	l := newLab(t)
-	l.router.StartFRR(t, frrConf).WaitRIP(t, "eth0", "eth1")
-	p := []string{"ip=" + vip, "takeover_time=1", "interval=2"}
-	l.s1.expect(t, 0, "start", p...)
-	l.routedVia(t, vip, l.s1.addr, 5*time.Second)
-	l.clientReaches(t, vip)
+// TestLinuxMoves: planned switchover, then server2 dies without a stop
+// (its processes killed, links up) after its takeover window, and server1
+// takes over at once through the lower takeover metric: FRR would ignore
+// an equal metric for 180 s, BIRD would add it as ECMP next to the dead
+// owner.
+func TestLinuxMoves(t *testing.T) {
+	eachRouter(t, func(t *testing.T, l *lab, r routerKind) {
+		r.start(t, l, "")
+		p := []string{"ip=" + vip, "takeover_time=1", "interval=2"}
+		l.s1.expect(t, 0, "start", p...)
+		l.routedVia(t, vip, l.s1.addr, 5*time.Second)
+		l.clientReaches(t, vip)
 
-	moved := time.Now()
-	l.s1.expect(t, 0, "stop", p...)
-	l.s2.expect(t, 0, "start", p...)
-	l.routedVia(t, vip, l.s2.addr, 5*time.Second)
-	t.Logf("planned switchover: router follows %v after the move began", time.Since(moved))
-	l.clientReaches(t, vip)
+		moved := time.Now()
+		l.s1.expect(t, 0, "stop", p...)
+		l.s2.expect(t, 0, "start", p...)
+		l.routedVia(t, vip, l.s2.addr, 5*time.Second)
+		t.Logf("%s: planned switchover, router follows %v after the move began", r.name, time.Since(moved))
+		l.clientReaches(t, vip)
 
-	time.Sleep(2500 * time.Millisecond) // server2 is past its takeover window: steady metric
-	// server2 dies: its processes are killed, its links stay up.
-	pid := l.s2.announcer()
-	if pid == 0 {
-		t.Fatal("server2 has no announcer")
-	}
-	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	crashed := time.Now()
-	l.s1.expect(t, 0, "start", p...)
-	l.routedVia(t, vip, l.s1.addr, 3*time.Second)
-	t.Logf("takeover after a crash: router follows %v after the crash", time.Since(crashed))
-	l.clientReaches(t, vip)
+		time.Sleep(2500 * time.Millisecond) // server2 is past its takeover window
+		pid := l.s2.announcer()
+		if pid == 0 {
+			t.Fatal("server2 has no announcer")
+		}
+		if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
+			t.Fatal(err)
+		}
+		crashed := time.Now()
+		l.s1.expect(t, 0, "start", p...)
+		l.routedVia(t, vip, l.s1.addr, 3*time.Second)
+		t.Logf("%s: takeover after a crash, router follows %v after the crash", r.name, time.Since(crashed))
+		l.clientReaches(t, vip)
+		time.Sleep(2500 * time.Millisecond) // server1 back at its steady metric: still the only route
+		l.routedVia(t, vip, l.s1.addr, time.Second)
 
-	// server2's monitor sees its dead announcer; its stop still poisons,
-	// which must not withdraw server1's route.
-	if code, stderr := l.s2.run(t, "monitor", append(p, recv)...); code != 1 || !strings.Contains(stderr, "announcer") {
-		t.Errorf("monitor with a killed announcer: %d %s", code, stderr)
-	}
-	l.s2.expect(t, 0, "stop", p...)
-	time.Sleep(300 * time.Millisecond)
-	l.routedVia(t, vip, l.s1.addr, time.Second)
-	l.s1.expect(t, 0, "stop", p...)
-	l.routedVia(t, vip, "", 5*time.Second)
+		// server2's monitor sees its dead announcer; its stop poisons,
+		// which must not withdraw server1's route.
+		if code, stderr := l.s2.run(t, "monitor", append(p, recv)...); code != 1 || !strings.Contains(stderr, "announcer") {
+			t.Errorf("monitor with a killed announcer: %d %s", code, stderr)
+		}
+		l.s2.expect(t, 0, "stop", p...)
+		time.Sleep(300 * time.Millisecond)
+		l.routedVia(t, vip, l.s1.addr, time.Second)
+		l.s1.expect(t, 0, "stop", p...)
+		l.routedVia(t, vip, "", 5*time.Second)
+	})
 }
 
-// TestLinuxAuthFRR: keyed MD5 from auth_key_file; a wrong key is never
-// learned.
-func TestLinuxAuthFRR(t *testing.T) {
-	l := newLab(t)
-	conf := "key chain vip\n key 1\n  key-string s3cret\n exit\nexit\ninterface eth0\n" +
-		" ip rip authentication mode md5 auth-length old-ripd\n ip rip authentication key-chain vip\nexit\n" + frrConf
-	l.router.StartFRR(t, conf).WaitRIP(t, "eth0", "eth1")
+// TestLinuxKilledAnnouncer: the announcer is SIGKILLed; monitor reports
+// the failure, and stop still withdraws the route with its poison.
+func TestLinuxKilledAnnouncer(t *testing.T) {
+	eachRouter(t, func(t *testing.T, l *lab, r routerKind) {
+		r.start(t, l, "")
+		l.s1.expect(t, 0, "start", "ip="+vip)
+		l.routedVia(t, vip, l.s1.addr, 5*time.Second)
+		if err := syscall.Kill(l.s1.announcer(), syscall.SIGKILL); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(50 * time.Millisecond)
+		if code, stderr := l.s1.run(t, "monitor", "ip="+vip, recv); code != 1 || len(exitReasons(stderr)) != 1 {
+			t.Errorf("monitor after SIGKILL: %d %q", code, stderr)
+		}
+		l.s1.expect(t, 0, "stop", "ip="+vip)
+		l.routedVia(t, vip, "", 2*time.Second) // withdrawn by the poison, not a 180 s timeout
+	})
+}
+
+// TestLinuxExplicit: nic, source and a subnet broadcast destination, as a
+// CLUSTERPRO definition gives them.
+func TestLinuxExplicit(t *testing.T) {
+	eachRouter(t, func(t *testing.T, l *lab, r routerKind) {
+		r.start(t, l, "")
+		p := []string{"ip=" + vip, "nic=eth0", "source=" + l.s1.addr, "destination=192.168.10.255", "vip_device=nic"}
+		l.s1.expect(t, 0, "start", p...)
+		l.routedVia(t, vip, l.s1.addr, 5*time.Second)
+		if !l.s1.ns.HasAddr(t, "eth0", vip+"/32") {
+			t.Error("vip_device=nic: VIP not on eth0")
+		}
+		l.clientReaches(t, vip)
+		l.s1.expect(t, 0, "stop", p...)
+		l.routedVia(t, vip, "", 5*time.Second)
+	})
+}
+
+// TestLinuxAuth: each router with the authentication it supports; a wrong
+// key is never learned.
+func TestLinuxAuth(t *testing.T) {
 	dir := t.TempDir()
 	good, bad := filepath.Join(dir, "good"), filepath.Join(dir, "bad")
 	os.WriteFile(good, []byte("s3cret\n"), 0o600)
 	os.WriteFile(bad, []byte("wrong\n"), 0o600)
-	l.s1.expect(t, 0, "start", "ip="+vip, "auth_mode=md5", "auth_key_file="+bad)
-	if _, ok := l.router.WaitRoute(t, vip, 1500*time.Millisecond, func(_ testnet.Route, found bool) bool { return found }); ok {
-		t.Fatal("router learned the VIP with a wrong key")
+	tests := []struct {
+		router string
+		conf   string
+		mode   string
+	}{
+		{"FRR", " ip rip authentication mode md5 auth-length old-ripd\n ip rip authentication key-chain vip\n", "md5"},
+		{"FRR", " ip rip authentication mode text\n ip rip authentication string s3cret\n", "simple"},
+		{"BIRD", `authentication cryptographic; password "s3cret" { id 1; algorithm hmac sha256; };`, "hmac-sha256"},
+		{"BIRD", `authentication cryptographic; password "s3cret" { id 1; algorithm hmac sha1; };`, "hmac-sha1"},
 	}
-	l.s1.expect(t, 0, "stop", "ip="+vip, "auth_mode=md5", "auth_key_file="+bad)
-	l.s1.expect(t, 0, "start", "ip="+vip, "auth_mode=md5", "auth_key_file="+good)
-	l.routedVia(t, vip, l.s1.addr, 5*time.Second)
-	l.s1.expect(t, 0, "stop", "ip="+vip, "auth_mode=md5", "auth_key_file="+good)
-	l.routedVia(t, vip, "", 5*time.Second)
+	for _, tt := range tests {
+		t.Run(tt.router+" "+tt.mode, func(t *testing.T) {
+			l := newLab(t)
+			for _, r := range routerKinds {
+				if r.name == tt.router {
+					r.start(t, l, tt.conf)
+				}
+			}
+			l.s1.expect(t, 0, "start", "ip="+vip, "auth_mode="+tt.mode, "auth_key_file="+bad)
+			if _, ok := l.router.WaitRoute(t, vip, 1500*time.Millisecond, func(_ testnet.Route, found bool) bool { return found }); ok {
+				t.Fatal("router learned the VIP with a wrong key")
+			}
+			l.s1.expect(t, 0, "stop", "ip="+vip, "auth_mode="+tt.mode, "auth_key_file="+bad)
+			l.s1.expect(t, 0, "start", "ip="+vip, "auth_mode="+tt.mode, "auth_key_file="+good)
+			l.routedVia(t, vip, l.s1.addr, 5*time.Second)
+			l.s1.expect(t, 0, "stop", "ip="+vip, "auth_mode="+tt.mode, "auth_key_file="+good)
+			l.routedVia(t, vip, "", 5*time.Second)
+		})
+	}
 }
 
-// TestLinuxParallelBIRD: 20 resources started and stopped in parallel on
-// one node; the router ends with exactly the running set, served by one
-// announcer.
-func TestLinuxParallelBIRD(t *testing.T) {
-	l := newLab(t)
-	l.router.StartBIRD(t, strings.Replace(birdConf, "%s", "", 1)).WaitRIP(t, "eth0", "eth1")
-	var vips []string
-	for i := range 20 {
-		vips = append(vips, fmt.Sprintf("192.168.13.%d", 10+i))
-	}
-	parallel := func(action string, ips []string) {
-		var wg sync.WaitGroup
-		for _, ip := range ips {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				if code, stderr := l.s1.run(t, action, "ip="+ip, "interval=2"); code != 0 {
-					t.Errorf("%s %s: %d %s", action, ip, code, stderr)
+// TestLinuxParallel: 20 resources started and stopped in parallel on one
+// node, served by one announcer; the router ends with exactly the running
+// set, and a capture at the router shows no announcement of a stopped VIP
+// after its stop returned.
+func TestLinuxParallel(t *testing.T) {
+	eachRouter(t, func(t *testing.T, l *lab, r routerKind) {
+		r.start(t, l, "")
+		capture := l.router.CaptureUDP(t, rip.Port)
+		var vips []string
+		for i := range 20 {
+			vips = append(vips, fmt.Sprintf("192.168.13.%d", 10+i))
+		}
+		stoppedAt := map[string]time.Time{}
+		var mu sync.Mutex
+		parallel := func(action string, ips []string) {
+			var wg sync.WaitGroup
+			for _, ip := range ips {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					if code, stderr := l.s1.run(t, action, "ip="+ip, "interval=1"); code != 0 {
+						t.Errorf("%s %s: %d %s", action, ip, code, stderr)
+					}
+					mu.Lock()
+					stoppedAt[ip] = time.Now()
+					mu.Unlock()
+				}()
+			}
+			wg.Wait()
+		}
+		parallel("start", vips)
+		for _, ip := range vips {
+			l.routedVia(t, ip, l.s1.addr, 5*time.Second)
+		}
+		if n := announcers(t, l.s1); n != 1 {
+			t.Errorf("%d announcer processes for 20 VIPs, want 1", n)
+		}
+		parallel("stop", vips[:10])
+		for _, ip := range vips[:10] {
+			l.routedVia(t, ip, "", 5*time.Second)
+		}
+		time.Sleep(2500 * time.Millisecond) // more than two refreshes of the others
+		for _, ip := range vips[:10] {
+			if _, found := l.router.Route(t, ip); found {
+				t.Errorf("%s came back after stop", ip)
+			}
+			for _, pkt := range capture.Since(stoppedAt[ip]) {
+				m, err := rip.Parse(pkt.Payload)
+				if err != nil {
+					continue
 				}
-			}()
+				for _, rt := range m.Routes {
+					if rt.Prefix.Addr() == netip.MustParseAddr(ip) {
+						t.Errorf("%s announced (metric %d) from %v after its stop returned", ip, rt.Metric, pkt.Src)
+					}
+				}
+			}
 		}
-		wg.Wait()
-	}
-	parallel("start", vips)
-	for _, ip := range vips {
-		l.routedVia(t, ip, l.s1.addr, 5*time.Second)
-	}
-	procs := announcers(t, l.s1)
-	if procs != 1 {
-		t.Errorf("%d announcer processes for 20 VIPs, want 1", procs)
-	}
-	parallel("stop", vips[:10])
-	for _, ip := range vips[:10] {
-		l.routedVia(t, ip, "", 5*time.Second)
-	}
-	time.Sleep(4500 * time.Millisecond) // two refresh intervals: stopped ones stay gone
-	for _, ip := range vips[:10] {
-		if _, found := l.router.Route(t, ip); found {
-			t.Errorf("%s came back after stop", ip)
+		refreshed := 0
+		for _, pkt := range capture.Since(time.Now().Add(-2 * time.Second)) {
+			if m, err := rip.Parse(pkt.Payload); err == nil && pkt.Src == netip.MustParseAddr(l.s1.addr) {
+				refreshed += len(m.Routes)
+			}
 		}
-	}
-	for _, ip := range vips[10:] {
-		l.routedVia(t, ip, l.s1.addr, time.Second)
-		l.s1.expect(t, 0, "monitor", "ip="+ip, recv)
-	}
-	parallel("stop", vips[10:])
+		if refreshed < 10 {
+			t.Errorf("only %d route refreshes captured in 2 s for 10 running VIPs: the check above saw nothing", refreshed)
+		}
+		for _, ip := range vips[10:] {
+			l.routedVia(t, ip, l.s1.addr, time.Second)
+			l.s1.expect(t, 0, "monitor", "ip="+ip, recv)
+		}
+		parallel("stop", vips[10:])
+	})
 }
 
 // announcers counts the node's announcer processes (not zombies).
 func announcers(t *testing.T, n *node) int {
 	t.Helper()
-	out, _, _, _ := n.ns.RunErr("sh", "-c", "for p in /proc/[0-9]*; do tr '\\0' ' ' < $p/cmdline 2>/dev/null; echo; done")
 	count := 0
-	for _, line := range strings.Split(out, "\n") {
-		f := strings.Fields(line)
-		if len(f) >= 2 && f[1] == announcerAction {
+	for _, pid := range pidsOf(t, n) {
+		if args, err := ocf.ProcArgs(pid); err == nil && len(args) >= 2 && args[1] == announcerAction && ocf.ProcAlive(pid) {
 			count++
 		}
 	}
 	return count
+}
+
+// pidsOf lists the processes whose environment names the node's
+// HA_RSCTMP: what the node's agents started.
+func pidsOf(t *testing.T, n *node) []int {
+	t.Helper()
+	var pids []int
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		var pid int
+		if _, err := fmt.Sscanf(e.Name(), "%d", &pid); err != nil {
+			continue
+		}
+		env, err := os.ReadFile(filepath.Join("/proc", e.Name(), "environ"))
+		if err == nil && strings.Contains(string(env), "HA_RSCTMP="+n.rsctmp+"\x00") {
+			pids = append(pids, pid)
+		}
+	}
+	return pids
 }
