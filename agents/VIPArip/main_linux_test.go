@@ -50,7 +50,7 @@ type node struct {
 	rsctmp string
 }
 
-func (n *node) run(t *testing.T, action string, kv ...string) (int, string) {
+func (n *node) run(t testing.TB, action string, kv ...string) (int, string) {
 	t.Helper()
 	e := []string{"HA_RSCTMP=" + n.rsctmp}
 	for _, s := range kv {
@@ -67,7 +67,7 @@ func (n *node) run(t *testing.T, action string, kv ...string) (int, string) {
 	return code, stderr
 }
 
-func (n *node) expect(t *testing.T, want int, action string, kv ...string) string {
+func (n *node) expect(t testing.TB, want int, action string, kv ...string) string {
 	t.Helper()
 	code, stderr := n.run(t, action, kv...)
 	if code != want {
@@ -97,7 +97,7 @@ const (
 	recv = "CRM_meta_interval=5000"
 )
 
-func newLab(t *testing.T) *lab {
+func newLab(t testing.TB) *lab {
 	testnet.RequireRoot(t)
 	net := testnet.New(t)
 	l := &lab{router: net.NS("router"), client: net.NS("client")}
@@ -121,7 +121,7 @@ func newLab(t *testing.T) *lab {
 
 // routedVia waits until the router's kernel routes the VIP via gw ("" for
 // no route at all) and returns how long that took.
-func (l *lab) routedVia(t *testing.T, dst, gw string, within time.Duration) time.Duration {
+func (l *lab) routedVia(t testing.TB, dst, gw string, within time.Duration) time.Duration {
 	t.Helper()
 	took, ok := l.router.WaitRoute(t, dst, within, func(r testnet.Route, found bool) bool {
 		if gw == "" {
@@ -136,7 +136,7 @@ func (l *lab) routedVia(t *testing.T, dst, gw string, within time.Duration) time
 	return took
 }
 
-func (l *lab) clientReaches(t *testing.T, ip string) {
+func (l *lab) clientReaches(t testing.TB, ip string) {
 	t.Helper()
 	p := l.client.Ping(t, ip, 20*time.Millisecond, 5*time.Second)
 	time.Sleep(300 * time.Millisecond)
@@ -168,11 +168,11 @@ exit
 // own configuration language, on the servers' interfaces.
 type routerKind struct {
 	name  string
-	start func(t *testing.T, l *lab, auth string)
+	start func(t testing.TB, l *lab, auth string)
 }
 
 var routerKinds = []routerKind{
-	{"FRR", func(t *testing.T, l *lab, auth string) {
+	{"FRR", func(t testing.TB, l *lab, auth string) {
 		conf := frrConf
 		if auth != "" {
 			conf = "key chain vip\n key 1\n  key-string s3cret\n exit\nexit\n" +
@@ -180,7 +180,7 @@ var routerKinds = []routerKind{
 		}
 		l.router.StartFRR(t, conf).WaitRIP(t, "eth0", "eth1")
 	}},
-	{"BIRD", func(t *testing.T, l *lab, auth string) {
+	{"BIRD", func(t testing.TB, l *lab, auth string) {
 		l.router.StartBIRD(t, strings.Replace(birdConf, "%s", auth, 1)).WaitRIP(t, "eth0", "eth1")
 	}},
 }

@@ -9,9 +9,12 @@ import (
 	"github.com/ocfnet/ocfnet/pkg/ocf"
 )
 
-// poisonGap spaces the poison announcements: repeated against loss, close
-// enough that stop stays fast.
-const poisonGap = 20 * time.Millisecond
+// poisonGap spaces the poison announcements. They are repeated against
+// loss, but close together: FRR ripd withdraws the kernel route only about
+// 10 ms after the last of a series of poisons for a prefix (measured with
+// FRR 8.4: 3 poisons 20 ms apart, route gone 47 ms after stop began; 1 ms
+// apart, 15 ms, the same as one hand-sent poison plus the agent's start-up).
+const poisonGap = time.Millisecond
 
 // stop unregisters the route (after which the announcer can never send it
 // again), poisons it so routers drop it at once, then removes the VIP.

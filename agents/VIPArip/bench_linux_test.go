@@ -1,0 +1,193 @@
+package main
+
+import (
+	"fmt"
+	"net/netip"
+	"os"
+	"sort"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/ocfnet/ocfnet/pkg/announce"
+	"github.com/ocfnet/ocfnet/pkg/rip"
+	"github.com/vishvananda/netlink"
+	"github.com/vishvananda/netns"
+	"golang.org/x/sys/unix"
+)
+
+// routeWatch delivers the router's kernel route changes for one address
+// as they happen (rtnetlink events), so latencies are not limited by
+// polling.
+type routeWatch struct {
+	ch   chan netlink.RouteUpdate
+	done chan struct{}
+}
+
+func watchRoutes(b *testing.B, l *lab) *routeWatch {
+	h, err := netns.GetFromName(l.router.Name)
+	if err != nil {
+		b.Fatal(err)
+	}
+	w := &routeWatch{ch: make(chan netlink.RouteUpdate, 256), done: make(chan struct{})}
+	if err := netlink.RouteSubscribeWithOptions(w.ch, w.done, netlink.RouteSubscribeOptions{Namespace: &h}); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { close(w.done); h.Close() })
+	return w
+}
+
+// wait returns when the route to dst is added via gw (or, gw == "",
+// deleted), measured from since.
+func (w *routeWatch) wait(b *testing.B, dst, gw string, since time.Time) time.Duration {
+	want := netip.MustParseAddr(dst)
+	timeout := time.After(5 * time.Second)
+	for {
+		select {
+		case u := <-w.ch:
+			if u.Dst == nil || !u.Dst.IP.Equal(want.AsSlice()) {
+				continue
+			}
+			if gw == "" && u.Type == unix.RTM_DELROUTE {
+				return time.Since(since)
+			}
+			if gw != "" && u.Type == unix.RTM_NEWROUTE && u.Gw != nil && u.Gw.String() == gw {
+				return time.Since(since)
+			}
+		case <-timeout:
+			b.Fatalf("no route event for %s via %q", dst, gw)
+			return 0
+		}
+	}
+}
+
+func (w *routeWatch) drain() {
+	for {
+		select {
+		case <-w.ch:
+		case <-time.After(50 * time.Millisecond):
+			return
+		}
+	}
+}
+
+// handSend sends one RIP response for vip from server1 with metric m.
+func handSend(b *testing.B, l *lab, m uint32) time.Time {
+	payload, err := rip.Key{}.Marshal(&rip.Message{Command: rip.Response, Version: 2,
+		Routes: []rip.Route{{Prefix: netip.MustParsePrefix(vip + "/32"), Metric: m}}}, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var sent time.Time
+	l.s1.ns.Do(b, func() {
+		ifi, err := netlink.LinkByName("eth0")
+		if err != nil {
+			b.Fatal(err)
+		}
+		s, err := announce.NewSender("eth0", ifi.Attrs().Index, netip.MustParseAddr(l.s1.addr))
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer s.Close()
+		sent = time.Now()
+		if err := s.Send(netip.MustParseAddr("224.0.0.9"), payload); err != nil {
+			b.Fatal(err)
+		}
+	})
+	return sent
+}
+
+// BenchmarkRIPConvergence measures, with FRR ripd as the router, how long
+// after an action the router's kernel table follows, next to the floor of
+// one hand-sent packet in the same run; and the announcer's resident
+// memory with 1 and with 100 VIPs. Run with make bench.
+func BenchmarkRIPConvergence(b *testing.B) {
+	l := newLab(b)
+	routerKinds[0].start(b, l, "")
+	w := watchRoutes(b, l)
+	res := map[string][]time.Duration{}
+	add := func(k string, d time.Duration) { res[k] = append(res[k], d) }
+	b.ResetTimer()
+	for range b.N {
+		w.drain()
+		add("floor: hand-sent packet to route", w.wait(b, vip, l.s1.addr, handSend(b, l, 1)))
+		add("floor: hand-sent poison to removal", w.wait(b, vip, "", handSend(b, l, rip.Infinity)))
+
+		w.drain()
+		began := time.Now()
+		l.s1.expect(b, 0, "start", "ip="+vip)
+		add("start invoked to route", w.wait(b, vip, l.s1.addr, began))
+		began = time.Now()
+		l.s1.expect(b, 0, "stop", "ip="+vip)
+		add("stop invoked to removal", w.wait(b, vip, "", began))
+
+		// Crash: server2 holds the VIP at its steady metric, dies.
+		w.drain()
+		l.s2.expect(b, 0, "start", "ip="+vip, "takeover_time=0")
+		w.wait(b, vip, l.s2.addr, time.Now())
+		if err := syscall.Kill(l.s2.announcer(), syscall.SIGKILL); err != nil {
+			b.Fatal(err)
+		}
+		began = time.Now()
+		l.s1.expect(b, 0, "start", "ip="+vip)
+		add("takeover: start invoked to route", w.wait(b, vip, l.s1.addr, began))
+		l.s2.expect(b, 0, "stop", "ip="+vip, "takeover_time=0")
+		l.s1.expect(b, 0, "stop", "ip="+vip)
+		w.wait(b, vip, "", time.Now())
+	}
+	b.StopTimer()
+	if b.N < 5 {
+		return
+	}
+	rss1 := announcerRSS(b, l, 1)
+	rss100 := announcerRSS(b, l, 100)
+	report(res, rss1, rss100)
+}
+
+// announcerRSS starts n VIPs on server1 and returns the announcer's VmRSS.
+func announcerRSS(b *testing.B, l *lab, n int) string {
+	var ips []string
+	for i := range n {
+		ips = append(ips, fmt.Sprintf("10.77.%d.%d", i/200, 1+i%200))
+	}
+	for _, ip := range ips {
+		l.s1.expect(b, 0, "start", "ip="+ip)
+	}
+	time.Sleep(1500 * time.Millisecond) // a few announcer cycles
+	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", l.s1.announcer()))
+	if err != nil {
+		b.Fatal(err)
+	}
+	rss := "?"
+	for _, line := range strings.Split(string(status), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			rss = strings.TrimSpace(v)
+		}
+	}
+	for _, ip := range ips {
+		l.s1.expect(b, 0, "stop", "ip="+ip, "poison_count=1")
+	}
+	return rss
+}
+
+func report(res map[string][]time.Duration, rss1, rss100 string) {
+	med := func(ds []time.Duration) time.Duration {
+		s := append([]time.Duration(nil), ds...)
+		sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+		return s[len(s)/2]
+	}
+	var out strings.Builder
+	fmt.Fprintf(&out, "\nVIPArip with FRR ripd, %d rounds, medians\n", len(res["start invoked to route"]))
+	for _, k := range []string{"floor: hand-sent packet to route", "start invoked to route",
+		"takeover: start invoked to route", "floor: hand-sent poison to removal", "stop invoked to removal"} {
+		fmt.Fprintf(&out, "%-38s %10v\n", k, med(res[k]).Round(10*time.Microsecond))
+	}
+	floorAdd, floorDel := med(res["floor: hand-sent packet to route"]), med(res["floor: hand-sent poison to removal"])
+	fmt.Fprintf(&out, "start above the floor %v, takeover %v, stop %v (goal: within 10 ms)\n",
+		(med(res["start invoked to route"]) - floorAdd).Round(10*time.Microsecond),
+		(med(res["takeover: start invoked to route"]) - floorAdd).Round(10*time.Microsecond),
+		(med(res["stop invoked to removal"]) - floorDel).Round(10*time.Microsecond))
+	fmt.Fprintf(&out, "announcer resident memory: %s with 1 VIP, %s with 100 VIPs\n", rss1, rss100)
+	fmt.Print(out.String())
+}
