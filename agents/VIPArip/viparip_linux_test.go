@@ -254,7 +254,36 @@ func TestLinuxParallel(t *testing.T) {
 			l.s1.expect(t, 0, "monitor", "ip="+ip, recv)
 		}
 		parallel("stop", vips[10:])
+		for _, ip := range vips {
+			l.routedVia(t, ip, "", 5*time.Second)
+		}
+		if out := l.router.IP(t, "-4", "route", "show", "root", "192.168.13.0/24"); strings.TrimSpace(out) != "" {
+			t.Errorf("routes left at the router: %s", out)
+		}
 	})
+}
+
+// TestLinuxCoexistsWithLocalRouter: a BIRD with RIP on server1 itself holds
+// port 520; the agent announces all the same (raw socket, no bind).
+func TestLinuxCoexistsWithLocalRouter(t *testing.T) {
+	l := newLab(t)
+	routerKinds[0].start(t, l, "") // FRR on the router
+	local := l.s1.ns.StartBIRD(t, `router id 192.168.10.221;
+protocol device { }
+protocol rip ripself { ipv4 { import none; export none; }; interface "eth0" { version 2; }; }
+`)
+	local.WaitRIP(t, "eth0")
+	if out := l.s1.ns.Run(t, "ss", "-ulnp"); !strings.Contains(out, ":520") {
+		t.Fatalf("the local bird does not hold port 520:\n%s", out)
+	}
+	l.s1.expect(t, 0, "start", "ip="+vip)
+	l.routedVia(t, vip, l.s1.addr, 5*time.Second)
+	l.s1.expect(t, 0, "monitor", "ip="+vip, recv)
+	l.s1.expect(t, 0, "stop", "ip="+vip)
+	l.routedVia(t, vip, "", 5*time.Second)
+	if out := l.s1.ns.Run(t, "ss", "-ulnp"); !strings.Contains(out, ":520") {
+		t.Error("the local bird lost port 520")
+	}
 }
 
 // announcers counts the node's announcer processes (not zombies).

@@ -107,8 +107,9 @@ func (b *BIRD) Birdc(t testing.TB, command string) string {
 func (b *BIRD) WaitRIP(t testing.TB, ifnames ...string) {
 	t.Helper()
 	for range 500 {
-		out := b.Birdc(t, "show rip interfaces")
-		ready := true
+		// The control socket file exists slightly before bird accepts on it.
+		out, _, code, _ := b.ns.RunErr("birdc", "-s", b.socket, "show rip interfaces")
+		ready := code == 0
 		for _, name := range ifnames {
 			if !strings.Contains(out, name+" ") || !strings.Contains(out, "Up") {
 				ready = false
