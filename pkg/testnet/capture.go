@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -48,6 +49,11 @@ func (ns *NS) CaptureUDP(t testing.TB, port uint16) *Capture {
 		unix.Close(fd)
 		t.Fatal(err)
 	}
+	// Arrival times from the kernel: the reader may lag behind under load.
+	if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_TIMESTAMPNS, 1); err != nil {
+		unix.Close(fd)
+		t.Fatal(err)
+	}
 	c := &Capture{fd: fd, done: make(chan struct{})}
 	go c.read(port)
 	t.Cleanup(c.stop)
@@ -57,9 +63,9 @@ func (ns *NS) CaptureUDP(t testing.TB, port uint16) *Capture {
 func (c *Capture) read(port uint16) {
 	defer close(c.done)
 	runtime.LockOSThread()
-	buf := make([]byte, 65536)
+	buf, oob := make([]byte, 65536), make([]byte, 128)
 	for !c.stopped.Load() {
-		n, _, err := unix.Recvfrom(c.fd, buf, 0)
+		n, oobn, _, _, err := unix.Recvmsg(c.fd, buf, oob, 0)
 		if err == unix.EAGAIN || err == unix.EINTR {
 			continue
 		}
@@ -67,6 +73,7 @@ func (c *Capture) read(port uint16) {
 			return
 		}
 		if p, ok := parseUDP(buf[:n]); ok && p.DstPort == port {
+			p.At = arrival(oob[:oobn])
 			c.mu.Lock()
 			c.pkts = append(c.pkts, p)
 			c.mu.Unlock()
@@ -91,6 +98,20 @@ func (c *Capture) Since(t time.Time) []UDPPacket {
 		}
 	}
 	return out
+}
+
+// arrival returns the kernel's receive timestamp, or now.
+func arrival(oob []byte) time.Time {
+	msgs, err := unix.ParseSocketControlMessage(oob)
+	if err == nil {
+		for _, m := range msgs {
+			if m.Header.Level == unix.SOL_SOCKET && m.Header.Type == unix.SCM_TIMESTAMPNS && len(m.Data) >= 16 {
+				ts := (*unix.Timespec)(unsafe.Pointer(&m.Data[0]))
+				return time.Unix(ts.Unix())
+			}
+		}
+	}
+	return time.Now()
 }
 
 // parseUDP decodes an IPv4 packet carrying UDP (RFC 791, RFC 768).
