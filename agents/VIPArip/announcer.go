@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -35,8 +36,14 @@ func announcerPid(reg announce.Registry) int {
 	return pid
 }
 
-// ensureAnnouncer starts the announcer unless one runs. Two starts racing
-// may both spawn one; the second finds the lock taken and exits.
+// announcerWait bounds how long start waits for a new announcer to come
+// up; it takes a few milliseconds.
+const announcerWait = 2 * time.Second
+
+// ensureAnnouncer starts the announcer unless one runs, and returns once
+// one runs: Pacemaker's first recurring monitor follows start at once and
+// must find it. Two starts racing may both spawn one; the second finds the
+// lock taken and exits, and both see the first.
 func ensureAnnouncer(c *ocf.Context) error {
 	reg, err := registry(c)
 	if err != nil {
@@ -45,8 +52,15 @@ func ensureAnnouncer(c *ocf.Context) error {
 	if announcerPid(reg) != 0 {
 		return nil
 	}
-	_, err = c.Spawn(announcerAction, nil, nil)
-	return err
+	if _, err := c.Spawn(announcerAction, nil, nil); err != nil {
+		return err
+	}
+	for deadline := time.Now().Add(announcerWait); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+		if announcerPid(reg) != 0 {
+			return nil
+		}
+	}
+	return errors.New("the announcer did not come up")
 }
 
 // runAnnouncer is the announcer process: one per node (an exclusive lock

@@ -76,10 +76,15 @@ func (n *node) expect(t testing.TB, want int, action string, kv ...string) strin
 	return stderr
 }
 
+// announcer returns the node's announcer pid, waiting a little for one
+// just spawned to write its pidfile; 0 if none runs.
 func (n *node) announcer() int {
-	pid, _ := ocf.ReadPidFile(filepath.Join(n.rsctmp, "ocfnet-VIPArip", "announcer.pid"))
-	if pid != 0 && ocf.ProcAlive(pid) {
-		return pid
+	for range 100 {
+		pid, _ := ocf.ReadPidFile(filepath.Join(n.rsctmp, "ocfnet-VIPArip", "announcer.pid"))
+		if pid != 0 && ocf.ProcAlive(pid) {
+			return pid
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 	return 0
 }
@@ -99,10 +104,13 @@ const (
 
 func newLab(t testing.TB) *lab {
 	testnet.RequireRoot(t)
+	// State directories first: cleanups run last-in first-out, so they are
+	// removed after the namespaces' processes (announcers) are killed.
+	rsctmp1, rsctmp2 := t.TempDir(), t.TempDir()
 	net := testnet.New(t)
 	l := &lab{router: net.NS("router"), client: net.NS("client")}
-	l.s1 = &node{ns: net.NS("server1"), addr: "192.168.10.221", rsctmp: t.TempDir()}
-	l.s2 = &node{ns: net.NS("server2"), addr: "192.168.11.222", rsctmp: t.TempDir()}
+	l.s1 = &node{ns: net.NS("server1"), addr: "192.168.10.221", rsctmp: rsctmp1}
+	l.s2 = &node{ns: net.NS("server2"), addr: "192.168.11.222", rsctmp: rsctmp2}
 	for i, n := range []*node{l.s1, l.s2} {
 		rif := fmt.Sprintf("eth%d", i)
 		net.Veth(n.ns, "eth0", l.router, rif)

@@ -34,6 +34,14 @@ func TestLinuxZeroConfig(t *testing.T) {
 		l.clientReaches(t, vip)
 		l.s1.expect(t, 0, "monitor", "ip="+vip, recv)
 		l.s1.expect(t, 0, "monitor", "ip="+vip)
+		if l.s1.announcer() == 0 {
+			t.Fatal("no announcer running")
+		}
+		// A monitor right after a start that spawned the announcer (as
+		// Pacemaker's first recurring monitor) finds it running.
+		l.s1.expect(t, 0, "stop", "ip="+vip)
+		l.s1.expect(t, 0, "start", "ip="+vip)
+		l.s1.expect(t, 0, "monitor", "ip="+vip, recv)
 		pid := l.s1.announcer()
 		if pid == 0 {
 			t.Fatal("no announcer running")
@@ -317,4 +325,23 @@ func pidsOf(t *testing.T, n *node) []int {
 		}
 	}
 	return pids
+}
+
+// TestLinuxAnnouncerEnvironment: the long-lived announcer does not carry
+// the authentication key in its environment.
+func TestLinuxAnnouncerEnvironment(t *testing.T) {
+	l := newLab(t)
+	l.s1.expect(t, 0, "start", "ip="+vip, "auth_mode=md5", "auth_key=s3cret")
+	pid := l.s1.announcer()
+	env, err := os.ReadFile(fmt.Sprintf("/proc/%d/environ", pid))
+	if err != nil || pid == 0 {
+		t.Fatalf("announcer %d: %v", pid, err)
+	}
+	if strings.Contains(string(env), "s3cret") {
+		t.Error("the announcer's environment holds the key")
+	}
+	if !strings.Contains(string(env), "HA_RSCTMP=") {
+		t.Error("environment not read: the check above proves nothing")
+	}
+	l.s1.expect(t, 0, "stop", "ip="+vip, "auth_mode=md5", "auth_key=s3cret")
 }

@@ -185,3 +185,12 @@ func TestHelpAndVersion(t *testing.T) {
 		t.Errorf("--version: code %d output %q", code, out.String())
 	}
 }
+
+func TestWithoutSecrets(t *testing.T) {
+	v := newValues([]Param{{Name: "key", Secret: true}, {Name: "ip"}})
+	got := v.withoutSecrets([]string{"OCF_RESKEY_key=hunter2", "OCF_RESKEY_ip=10.0.0.1", "PATH=/bin", "key=x"})
+	want := []string{"OCF_RESKEY_ip=10.0.0.1", "PATH=/bin", "key=x"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}

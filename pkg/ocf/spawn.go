@@ -13,7 +13,9 @@ import (
 // the agent's output until EOF, and Pacemaker SIGKILLs the agent's whole
 // process group on timeout, so a child sharing either would hang them or
 // die with the agent. The parameters, including those given as flags,
-// are passed as OCF_RESKEY_ variables; extraEnv is appended last.
+// are passed as OCF_RESKEY_ variables, except secrets, which a helper that
+// outlives the action must not carry in its environment; extraEnv is
+// appended last.
 // args follow the action on the child's command line, where they identify
 // it in /proc/<pid>/cmdline. It returns the child's pid; the child is never
 // waited for. files become the child's descriptors 3, 4, ...
@@ -30,7 +32,7 @@ func (c *Context) Spawn(action string, args []string, files []*os.File, extraEnv
 	cmd := &exec.Cmd{
 		Path:        self,
 		Args:        append(c.Args(action), args...),
-		Env:         append(append(c.Env.Environ(), c.Params.environ()...), extraEnv...),
+		Env:         append(c.Params.withoutSecrets(append(c.Env.Environ(), c.Params.environ()...)), extraEnv...),
 		Stdin:       null,
 		Stdout:      null,
 		Stderr:      null,

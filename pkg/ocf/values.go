@@ -100,3 +100,18 @@ func (v *Values) environ() []string {
 	}
 	return out
 }
+
+// withoutSecrets drops the OCF_RESKEY_ variables of secret parameters
+// from env.
+func (v *Values) withoutSecrets(env []string) []string {
+	out := env[:0:0]
+	for _, kv := range env {
+		name, _, _ := strings.Cut(kv, "=")
+		p, ok := v.decl[strings.TrimPrefix(name, "OCF_RESKEY_")]
+		if strings.HasPrefix(name, "OCF_RESKEY_") && ok && p.Secret {
+			continue
+		}
+		out = append(out, kv)
+	}
+	return out
+}
