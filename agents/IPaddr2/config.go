@@ -11,12 +11,8 @@ import (
 	"github.com/ocfnet/ocfnet/pkg/ocf"
 )
 
-// Longest interface name or label (IFNAMSIZ 16) and alternative name
-// (ALTIFNAMSIZ 128) Linux accepts, without the terminating NUL.
-const (
-	ifnameMax  = 15
-	altnameMax = 127
-)
+// ifnameMax is the longest interface name or label Linux accepts.
+const ifnameMax = netif.NameMax
 
 // config is a validated resource definition.
 type config struct {
@@ -236,7 +232,7 @@ func partialConfig(c *ocf.Context, ip netip.Addr) config {
 	v := c.Params
 	cfg := config{ip: ip, proto: netif.AnyProtocol}
 	cfg.nic, cfg.iflabel = splitNIC(v.Get(pNIC), v.Get(pIflabel))
-	if checkIfname(cfg.nic) != nil {
+	if netif.CheckName(cfg.nic) != nil {
 		cfg.nic = ""
 	}
 	mask := v.Get(pCIDRNetmask)

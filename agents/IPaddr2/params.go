@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/ocfnet/ocfnet/pkg/netif"
 	"github.com/ocfnet/ocfnet/pkg/ocf"
 )
 
@@ -119,30 +120,18 @@ var params = []ocf.Param{
 		Long:  "Only consider routes of this protocol (e.g. kernel, static, or a number) when choosing the interface."},
 }
 
-// unsafeChars are refused in names that resource-agents passes to a
-// shell: a definition containing them is hostile or broken everywhere.
+// unsafeChars are refused in labels and namespace names, which
+// resource-agents passes to a shell: a definition containing them is
+// hostile or broken everywhere.
 const unsafeChars = " \t\n\r;|&$`'\"<>(){}[]*?!~\\#="
 
 func checkNIC(s string) error {
 	name, label, _ := strings.Cut(s, ":")
-	if err := checkIfname(name); err != nil {
+	if err := netif.CheckName(name); err != nil {
 		return err
 	}
 	if strings.Contains(s, ":") {
 		return checkLabel(label)
-	}
-	return nil
-}
-
-// checkIfname applies the kernel's rules (dev_valid_name): no '/', ':' or
-// whitespace, not "." or "..", at most 127 bytes, the limit of alternative
-// names (names proper have at most 15).
-func checkIfname(s string) error {
-	switch {
-	case s == "" || len(s) > altnameMax:
-		return fmt.Errorf("%q is not an interface name (1 to %d characters)", s, altnameMax)
-	case s == "." || s == ".." || strings.ContainsAny(s, "/:"+unsafeChars):
-		return fmt.Errorf("%q is not a valid interface name", s)
 	}
 	return nil
 }
