@@ -1,0 +1,128 @@
+package main
+
+import (
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ocfnet/ocfnet/pkg/testnet"
+)
+
+// readmeCRM returns the README's crm command for resource rsc, joined
+// from its continuation lines, as a user would paste it.
+func readmeCRM(t *testing.T, agent string) []string {
+	t.Helper()
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	re := regexp.MustCompile("(?s)crm configure primitive \\S+ ocf:ocfnet:" + agent + ".*?\n```")
+	m := re.Find(b)
+	if m == nil {
+		t.Fatalf("README has no crm line for %s", agent)
+	}
+	line := strings.ReplaceAll(strings.TrimSuffix(string(m), "```"), "\\\n", " ")
+	return strings.Fields(line)
+}
+
+// TestLinuxCluster: a two-node Pacemaker/Corosync cluster runs the
+// README's crm definition (nic and netmask chosen on the node), a client
+// on the LAN reaches the VIP, a planned move (standby) keeps the client's
+// outage short, and a VIP deleted behind the cluster's back is recovered
+// through monitor.
+func TestLinuxCluster(t *testing.T) {
+	testnet.RequireRoot(t)
+	need(t, installed)
+	crm := readmeCRM(t, "IPaddr2")
+	ip := ""
+	for _, f := range crm {
+		if v, ok := strings.CutPrefix(f, "ip="); ok {
+			ip = v
+		}
+	}
+	net := testnet.New(t)
+	lan := net.NS("lan")
+	br := net.Bridge(lan, "br0")
+	client := net.NS("client")
+	net.Port(client, "eth0", lan, br)
+	client.IP(t, "addr", "add", "192.168.1.50/24", "dev", "eth0")
+	c := net.Cluster(t, lan, br, []string{"nA", "nB"}, []string{"192.168.1.11/24", "192.168.1.12/24"})
+	nA := c.Nodes[0]
+
+	nA.Run(t, crm...)
+	where := waitWhere(t, c, "vip", "", 30*time.Second)
+	holder, other := clusterNode(c, where), otherNode(c, where)
+	if !holder.NS.HasAddr(t, "eth0", ip+"/24") {
+		t.Fatalf("%s runs vip but eth0 has %v", where, holder.NS.Addrs(t, "eth0"))
+	}
+	ping := client.Ping(t, ip, 5*time.Millisecond, 60*time.Second)
+	time.Sleep(500 * time.Millisecond)
+
+	moved := time.Now()
+	nA.Run(t, "crm_standby", "-N", holder.Name, "-v", "on")
+	waitWhere(t, c, "vip", other.Name, 30*time.Second)
+	for !other.NS.HasAddr(t, "eth0", ip+"/24") {
+		time.Sleep(5 * time.Millisecond)
+	}
+	took := time.Since(moved)
+	time.Sleep(500 * time.Millisecond)
+	res := ping.Stop()
+	if res.RepliesAfter(moved.Add(took)) == 0 {
+		t.Fatal("the client gets no replies after the move")
+	}
+	if gap := res.LongestGap(); gap > 5*time.Second {
+		t.Errorf("longest client outage during a planned move: %v", gap)
+	}
+	t.Logf("planned move: VIP on %s %v after crm_standby; longest client outage %v (%d/%d replies)",
+		other.Name, took, res.LongestGap(), res.Received, res.Sent)
+	if holder.NS.HasAddr(t, "eth0", ip+"/24") {
+		t.Error("the old node still holds the VIP")
+	}
+
+	// Behind the cluster's back: the monitor (10 s) notices and recovers.
+	other.NS.IP(t, "addr", "del", ip+"/24", "dev", "eth0")
+	deleted := time.Now()
+	for time.Since(deleted) < 30*time.Second && !other.NS.HasAddr(t, "eth0", ip+"/24") {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if !other.NS.HasAddr(t, "eth0", ip+"/24") {
+		t.Fatalf("VIP not recovered:\n%s", nA.Run(t, "crm_mon", "-1"))
+	}
+	t.Logf("deleted VIP recovered after %v", time.Since(deleted))
+	if out := nA.Run(t, "crm_mon", "-1"); !strings.Contains(out, "monitor") || !strings.Contains(out, "not running") {
+		t.Errorf("crm_mon shows no failed monitor:\n%s", out)
+	}
+}
+
+func waitWhere(t *testing.T, c *testnet.Cluster, rsc, want string, within time.Duration) string {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for time.Now().Before(deadline) {
+		if w := c.Where(t, rsc); w != "" && (want == "" || w == want) {
+			return w
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("%s not running on %q within %v:\n%s", rsc, want, within, c.Nodes[0].Run(t, "crm_mon", "-1"))
+	return ""
+}
+
+func clusterNode(c *testnet.Cluster, name string) *testnet.ClusterNode {
+	for _, n := range c.Nodes {
+		if n.Name == name {
+			return n
+		}
+	}
+	return nil
+}
+
+func otherNode(c *testnet.Cluster, name string) *testnet.ClusterNode {
+	for _, n := range c.Nodes {
+		if n.Name != name {
+			return n
+		}
+	}
+	return nil
+}
