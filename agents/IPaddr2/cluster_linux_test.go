@@ -1,31 +1,12 @@
 package main
 
 import (
-	"os"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/ocfnet/ocfnet/pkg/testnet"
 )
-
-// readmeCRM returns the README's crm command for resource rsc, joined
-// from its continuation lines, as a user would paste it.
-func readmeCRM(t *testing.T, agent string) []string {
-	t.Helper()
-	b, err := os.ReadFile("../../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	re := regexp.MustCompile("(?s)crm configure primitive \\S+ ocf:ocfnet:" + agent + ".*?\n```")
-	m := re.Find(b)
-	if m == nil {
-		t.Fatalf("README has no crm line for %s", agent)
-	}
-	line := strings.ReplaceAll(strings.TrimSuffix(string(m), "```"), "\\\n", " ")
-	return strings.Fields(line)
-}
 
 // TestLinuxCluster: a two-node Pacemaker/Corosync cluster runs the
 // README's crm definition (nic and netmask chosen on the node), a client
@@ -35,7 +16,7 @@ func readmeCRM(t *testing.T, agent string) []string {
 func TestLinuxCluster(t *testing.T) {
 	testnet.RequireRoot(t)
 	need(t, installed)
-	crm := readmeCRM(t, "IPaddr2")
+	crm := testnet.DocumentedCRM(t, "../../README.md", "IPaddr2")
 	ip := ""
 	for _, f := range crm {
 		if v, ok := strings.CutPrefix(f, "ip="); ok {
@@ -52,8 +33,8 @@ func TestLinuxCluster(t *testing.T) {
 	nA := c.Nodes[0]
 
 	nA.Run(t, crm...)
-	where := waitWhere(t, c, "vip", "", 30*time.Second)
-	holder, other := clusterNode(c, where), otherNode(c, where)
+	where := c.WaitWhere(t, "vip", "", 30*time.Second)
+	holder, other := c.Node(where), c.Other(where)
 	if !holder.NS.HasAddr(t, "eth0", ip+"/24") {
 		t.Fatalf("%s runs vip but eth0 has %v", where, holder.NS.Addrs(t, "eth0"))
 	}
@@ -62,7 +43,7 @@ func TestLinuxCluster(t *testing.T) {
 
 	moved := time.Now()
 	nA.Run(t, "crm_standby", "-N", holder.Name, "-v", "on")
-	waitWhere(t, c, "vip", other.Name, 30*time.Second)
+	c.WaitWhere(t, "vip", other.Name, 30*time.Second)
 	for !other.NS.HasAddr(t, "eth0", ip+"/24") {
 		time.Sleep(5 * time.Millisecond)
 	}
@@ -94,35 +75,4 @@ func TestLinuxCluster(t *testing.T) {
 	if out := nA.Run(t, "crm_mon", "-1"); !strings.Contains(out, "monitor") || !strings.Contains(out, "not running") {
 		t.Errorf("crm_mon shows no failed monitor:\n%s", out)
 	}
-}
-
-func waitWhere(t *testing.T, c *testnet.Cluster, rsc, want string, within time.Duration) string {
-	t.Helper()
-	deadline := time.Now().Add(within)
-	for time.Now().Before(deadline) {
-		if w := c.Where(t, rsc); w != "" && (want == "" || w == want) {
-			return w
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Fatalf("%s not running on %q within %v:\n%s", rsc, want, within, c.Nodes[0].Run(t, "crm_mon", "-1"))
-	return ""
-}
-
-func clusterNode(c *testnet.Cluster, name string) *testnet.ClusterNode {
-	for _, n := range c.Nodes {
-		if n.Name == name {
-			return n
-		}
-	}
-	return nil
-}
-
-func otherNode(c *testnet.Cluster, name string) *testnet.ClusterNode {
-	for _, n := range c.Nodes {
-		if n.Name != name {
-			return n
-		}
-	}
-	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -167,4 +168,57 @@ func (c *Cluster) Where(t testing.TB, rsc string) string {
 		return strings.TrimSpace(strings.Fields(node)[0])
 	}
 	return ""
+}
+
+// Node returns the node called name, or nil.
+func (c *Cluster) Node(name string) *ClusterNode {
+	for _, n := range c.Nodes {
+		if n.Name == name {
+			return n
+		}
+	}
+	return nil
+}
+
+// Other returns a node that is not called name.
+func (c *Cluster) Other(name string) *ClusterNode {
+	for _, n := range c.Nodes {
+		if n.Name != name {
+			return n
+		}
+	}
+	return nil
+}
+
+// WaitWhere waits until rsc runs on want (any node when want is "") and
+// returns that node's name.
+func (c *Cluster) WaitWhere(t testing.TB, rsc, want string, within time.Duration) string {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for time.Now().Before(deadline) {
+		if w := c.Where(t, rsc); w != "" && (want == "" || w == want) {
+			return w
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	out, _ := c.Nodes[0].RunErr("crm_mon", "-1")
+	t.Fatalf("%s not running on %q within %v:\n%s", rsc, want, within, out)
+	return ""
+}
+
+// DocumentedCRM returns the crm command the document at path gives for an
+// ocf:ocfnet:<agent> primitive, continuation lines joined, as a user
+// would paste it: tests run the README's definitions verbatim.
+func DocumentedCRM(t testing.TB, path, agent string) []string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	re := regexp.MustCompile("(?s)crm configure primitive \\S+ ocf:ocfnet:" + agent + ".*?\n```")
+	m := re.Find(b)
+	if m == nil {
+		t.Fatalf("%s has no crm line for %s", path, agent)
+	}
+	return strings.Fields(strings.ReplaceAll(strings.TrimSuffix(string(m), "```"), "\\\n", " "))
 }

@@ -1,0 +1,127 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/ocfnet/ocfnet/pkg/ocf"
+	"github.com/ocfnet/ocfnet/pkg/testnet"
+)
+
+// TestLinuxCluster: two Pacemaker nodes on a LAN, each with an uplink on
+// its own subnet to an FRR router, a remote client behind the router. The
+// README's crm definition (only ip) runs; the router follows a planned
+// move while the client pings; a killed announcer is found by monitor and
+// the resource recovered.
+func TestLinuxCluster(t *testing.T) {
+	testnet.RequireRoot(t)
+	need(t, installed)
+	crm := testnet.DocumentedCRM(t, "../../README.md", "VIPArip")
+	ip := ""
+	for _, f := range crm {
+		if v, ok := strings.CutPrefix(f, "ip="); ok {
+			ip = v
+		}
+	}
+	net := testnet.New(t)
+	lan := net.NS("lan")
+	br := net.Bridge(lan, "br0")
+	router, remote := net.NS("router"), net.NS("remote")
+	net.Veth(remote, "eth0", router, "eth2")
+	router.IP(t, "addr", "add", "192.168.12.220/24", "dev", "eth2")
+	remote.IP(t, "addr", "add", "192.168.12.223/24", "dev", "eth0")
+	remote.IP(t, "route", "add", "default", "via", "192.168.12.220")
+	router.Run(t, "sysctl", "-qw", "net.ipv4.ip_forward=1")
+
+	c := net.Cluster(t, lan, br, []string{"nA", "nB"}, []string{"192.168.1.11/24", "192.168.1.12/24"})
+	uplink := map[string]string{}
+	for i, n := range c.Nodes {
+		subnet := fmt.Sprintf("192.168.%d.", 10+i)
+		net.Veth(n.NS, "eth1", router, fmt.Sprintf("eth%d", i))
+		n.NS.IP(t, "addr", "add", subnet+"221/24", "dev", "eth1")
+		n.NS.IP(t, "route", "add", "default", "via", subnet+"220")
+		router.IP(t, "addr", "add", subnet+"220/24", "dev", fmt.Sprintf("eth%d", i))
+		uplink[n.Name] = subnet + "221"
+	}
+	router.StartFRR(t, frrConf).WaitRIP(t, "eth0", "eth1")
+	routedVia := func(gw string, within time.Duration) time.Duration {
+		took, ok := router.WaitRoute(t, ip, within, func(r testnet.Route, found bool) bool {
+			return found && len(r.Via()) == 1 && r.Via()[0] == gw
+		})
+		if !ok {
+			r, _ := router.Route(t, ip)
+			t.Fatalf("router routes %s via %v, want %s", ip, r.Via(), gw)
+		}
+		return took
+	}
+
+	c.Nodes[0].Run(t, crm...)
+	holder := c.Node(c.WaitWhere(t, "rvip", "", 30*time.Second))
+	routedVia(uplink[holder.Name], 10*time.Second)
+	ping := remote.Ping(t, ip, 5*time.Millisecond, 60*time.Second)
+	time.Sleep(500 * time.Millisecond)
+
+	other := c.Other(holder.Name)
+	moved := time.Now()
+	c.Nodes[0].Run(t, "crm_standby", "-N", holder.Name, "-v", "on")
+	routedVia(uplink[other.Name], 30*time.Second)
+	took := time.Since(moved)
+	time.Sleep(500 * time.Millisecond)
+	res := ping.Stop()
+	if res.RepliesAfter(moved.Add(took)) == 0 {
+		t.Fatal("the remote client gets no replies after the move")
+	}
+	if gap := res.LongestGap(); gap > 5*time.Second {
+		t.Errorf("longest remote client outage during a planned move: %v", gap)
+	}
+	t.Logf("planned move: router routes via %s %v after crm_standby; longest remote outage %v (%d/%d replies)",
+		other.Name, took, res.LongestGap(), res.Received, res.Sent)
+	c.Nodes[0].Run(t, "crm_standby", "-N", holder.Name, "-v", "off")
+
+	// The announcer of the active node is killed: monitor (5 s) fails and
+	// Pacemaker recovers the resource, announcer included.
+	pid := announcerOf(t, other)
+	if pid == 0 {
+		t.Fatalf("no announcer on %s", other.Name)
+	}
+	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	killed := time.Now()
+	for time.Since(killed) < 30*time.Second {
+		if p := announcerOf(t, c.Node(c.Where(t, "rvip"))); p != 0 && p != pid {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	now := c.Node(c.Where(t, "rvip"))
+	if now == nil || announcerOf(t, now) == 0 {
+		t.Fatalf("not recovered after the announcer was killed:\n%s", c.Nodes[0].Run(t, "crm_mon", "-1"))
+	}
+	routedVia(uplink[now.Name], 10*time.Second)
+	t.Logf("killed announcer: recovered on %s after %v", now.Name, time.Since(killed))
+	if out := c.Nodes[0].Run(t, "crm_mon", "-1"); !strings.Contains(out, "announcer") {
+		t.Errorf("crm_mon does not show the monitor's exit reason:\n%s", out)
+	}
+}
+
+// announcerOf returns the pid of the announcer on a cluster node (its
+// HA_RSCTMP is the node's private /run/resource-agents), or 0.
+func announcerOf(t *testing.T, n *testnet.ClusterNode) int {
+	t.Helper()
+	if n == nil {
+		return 0
+	}
+	out, err := n.RunErr("cat", "/run/resource-agents/ocfnet-VIPArip/announcer.pid")
+	if err != nil {
+		return 0
+	}
+	var pid int
+	if _, err := fmt.Sscan(out, &pid); err != nil || !ocf.ProcAlive(pid) {
+		return 0
+	}
+	return pid
+}
