@@ -123,3 +123,36 @@ func TestLinuxOCFT(t *testing.T) {
 	// last case's announcer must not outlive it.
 	ns.RunEnv([]string{"HA_RSCTMP=" + rsctmp, "OCF_RESKEY_ip=192.168.13.229"}, agentBin, "stop")
 }
+
+// TestLinuxPCS: the README's pcs line is accepted offline (pcs checks the
+// parameters against the installed agent's meta-data), a misspelt
+// parameter is refused, and pcs copies our advertised timeouts.
+func TestLinuxPCS(t *testing.T) {
+	testnet.RequireRoot(t)
+	need(t, installed, "/usr/sbin/pcs", "/usr/sbin/cibadmin")
+	cib := filepath.Join(t.TempDir(), "cib.xml")
+	empty, err := exec.Command("cibadmin", "--empty").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(cib, empty, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	args := testnet.DocumentedPCS(t, "../../README.md", "VIPArip")
+	pcs := func(args ...string) (string, error) {
+		out, err := exec.Command("pcs", append([]string{"-f", cib}, args[1:]...)...).CombinedOutput()
+		return string(out), err
+	}
+	if out, err := pcs(args...); err != nil {
+		t.Fatalf("%v: %v\n%s", args, err, out)
+	}
+	name := args[3]
+	out, err := pcs("pcs", "resource", "config", name)
+	if err != nil || !strings.Contains(out, "provider=ocfnet type=VIPArip") || !strings.Contains(out, "timeout=20s") {
+		t.Errorf("pcs resource config %s: %v\n%s", name, err, out)
+	}
+	bad := append([]string{"pcs", "resource", "create", "bad", "ocf:ocfnet:VIPArip", "ip=192.168.1.101"}, "netmaks=24")
+	if out, err := pcs(bad...); err == nil || !strings.Contains(out, "invalid resource option 'netmaks'") {
+		t.Errorf("a misspelt parameter was not refused: %v\n%s", err, out)
+	}
+}

@@ -211,14 +211,24 @@ func (c *Cluster) WaitWhere(t testing.TB, rsc, want string, within time.Duration
 // would paste it: tests run the README's definitions verbatim.
 func DocumentedCRM(t testing.TB, path, agent string) []string {
 	t.Helper()
+	return documented(t, path, "crm configure primitive \\S+ ocf:ocfnet:"+agent)
+}
+
+// DocumentedPCS is DocumentedCRM for the pcs resource create command.
+func DocumentedPCS(t testing.TB, path, agent string) []string {
+	t.Helper()
+	return documented(t, path, "pcs resource create \\S+ ocf:ocfnet:"+agent)
+}
+
+func documented(t testing.TB, path, start string) []string {
+	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	re := regexp.MustCompile("(?s)crm configure primitive \\S+ ocf:ocfnet:" + agent + ".*?\n```")
-	m := re.Find(b)
+	m := regexp.MustCompile("(?s)" + start + ".*?\n```").Find(b)
 	if m == nil {
-		t.Fatalf("%s has no crm line for %s", path, agent)
+		t.Fatalf("%s has no command matching %s", path, start)
 	}
 	return strings.Fields(strings.ReplaceAll(strings.TrimSuffix(string(m), "```"), "\\\n", " "))
 }
