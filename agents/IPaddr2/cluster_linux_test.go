@@ -75,4 +75,29 @@ func TestLinuxCluster(t *testing.T) {
 	if out := nA.Run(t, "crm_mon", "-1"); !strings.Contains(out, "monitor") || !strings.Contains(out, "not running") {
 		t.Errorf("crm_mon shows no failed monitor:\n%s", out)
 	}
+
+	// Unplanned: the node holding the VIP loses power; the other one, back
+	// from standby, takes over once Corosync declares the node lost.
+	holder.Run(t, "crm_standby", "-N", holder.Name, "-v", "off")
+	time.Sleep(time.Second)
+	if w := c.Where(t, "vip"); w != other.Name {
+		t.Fatalf("vip moved to %q when %s left standby", w, holder.Name)
+	}
+	ping = client.Ping(t, ip, 5*time.Millisecond, 60*time.Second)
+	time.Sleep(300 * time.Millisecond)
+	failed := time.Now()
+	other.NS.PowerOff(t, "eth0")
+	for time.Since(failed) < 30*time.Second && !holder.NS.HasAddr(t, "eth0", ip+"/24") {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if !holder.NS.HasAddr(t, "eth0", ip+"/24") {
+		t.Fatalf("%s did not take the VIP over:\n%s", holder.Name, holder.Run(t, "crm_mon", "-1"))
+	}
+	took = time.Since(failed)
+	time.Sleep(500 * time.Millisecond)
+	res = ping.Stop()
+	if res.RepliesAfter(failed.Add(took)) == 0 {
+		t.Fatal("the client gets no replies after the takeover")
+	}
+	t.Logf("power failure of %s: VIP on %s after %v; longest client outage %v", other.Name, holder.Name, took, res.LongestGap())
 }

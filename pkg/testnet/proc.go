@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"testing"
 	"time"
 )
 
@@ -51,4 +52,16 @@ func alive(pid int) bool {
 func pidAlive(s string) bool {
 	pid, err := strconv.Atoi(s)
 	return err == nil && alive(pid)
+}
+
+// PowerOff simulates a host losing power: every process in the namespace
+// is killed at once (no stop, no poison, no goodbye) and its links go down.
+func (ns *NS) PowerOff(t testing.TB, links ...string) {
+	t.Helper()
+	for _, pid := range nsPids(ns.Name) {
+		_ = syscall.Kill(pid, syscall.SIGKILL)
+	}
+	for _, l := range links {
+		ns.IP(t, "link", "set", l, "down")
+	}
 }
