@@ -83,6 +83,8 @@ func TestBadInput(t *testing.T) {
 		{"unreadable key file", "start", env(ip, "auth_mode=md5", "auth_key_file=/nonexistent/key"), ocf.ErrInstalled, "auth_key_file"},
 		{"key file", "validate-all", env(ip, "auth_mode=md5", "auth_key_file="+keyFile, noHost), ocf.Success, ""},
 		{"key too long", "start", env(ip, "auth_mode=simple", "auth_key=seventeen-octets!"), ocf.ErrConfigured, "key"},
+		{"RIPv1 to multicast", "start", env(ip, "rip_version=1", "destination=224.0.0.9"), ocf.ErrConfigured, "broadcast only"},
+		{"RIPv1 to a broadcast", "validate-all", env(ip, "rip_version=1", "destination=192.168.10.255", noHost), ocf.Success, ""},
 		{"auth with RIPv1", "start", env(ip, "auth_mode=simple", "auth_key=x", "rip_version=1"), ocf.ErrConfigured, "rip_version 2"},
 		{"key id 256", "start", env(ip, "auth_mode=md5", "auth_key=x", "auth_key_id=256"), ocf.ErrConfigured, "auth_key_id"},
 		{"quagga binaries ignored", "validate-all", env(ip, "zebra_binary=/usr/sbin/zebra", "ripd_binary=/usr/sbin/ripd", noHost), ocf.Success, ""},

@@ -101,6 +101,11 @@ func parseConfig(c *ocf.Context) (config, error) {
 		return config{}, err
 	}
 	if cfg.version == 1 {
+		for _, d := range cfg.destinations {
+			if d.IsMulticast() {
+				return config{}, ocf.Fail(ocf.ErrConfigured, "rip_version 1 is broadcast only: destination %s is multicast", d)
+			}
+		}
 		c.Log.Warnf("rip_version=1: RIPv1 carries no mask; many routers (FRR, BIRD by default) drop RIPv1 host routes")
 	}
 	for _, name := range []string{pZebraBinary, pRipdBinary} {
