@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ocfnet/ocfnet/pkg/agenttest"
 	"github.com/ocfnet/ocfnet/pkg/ocf"
 )
 
@@ -186,28 +187,7 @@ func TestParseProto(t *testing.T) {
 // TestMetaDataGolden keeps metadata/IPaddr2.xml equal to the agent's
 // output (go test -run MetaDataGolden -update rewrites it).
 func TestMetaDataGolden(t *testing.T) {
-	code, out, stderr := run(t, "meta-data", ocf.MapEnv{})
-	if code != 0 || stderr != "" {
-		t.Fatalf("meta-data: code %d stderr %q", code, stderr)
-	}
-	const golden = "../../metadata/IPaddr2.xml"
-	if *update {
-		if err := os.WriteFile(golden, []byte(out), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if string(want) != out {
-		t.Errorf("%s differs from the agent's meta-data: run make metadata", golden)
-	}
-	for _, p := range params {
-		if !strings.Contains(out, `<parameter name="`+p.Name+`"`) {
-			t.Errorf("meta-data lacks parameter %s", p.Name)
-		}
-	}
+	agenttest.MetaDataGolden(t, Agent(), "../../metadata/IPaddr2.xml", *update)
 }
 
 // FuzzParameters drives validate-all (no host inspection) with arbitrary

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ocfnet/ocfnet/pkg/agenttest"
+
 	"github.com/ocfnet/ocfnet/pkg/testnet"
 )
 
@@ -15,7 +17,7 @@ import (
 // through monitor.
 func TestLinuxCluster(t *testing.T) {
 	testnet.RequireRoot(t)
-	need(t, installed)
+	agenttest.Need(t, agenttest.OCFDir+"/IPaddr2")
 	crm := testnet.DocumentedCRM(t, "../../README.md", "IPaddr2")
 	ip := ""
 	for _, f := range crm {

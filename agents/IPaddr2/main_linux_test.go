@@ -4,9 +4,10 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ocfnet/ocfnet/pkg/agenttest"
 
 	"github.com/ocfnet/ocfnet/pkg/testnet"
 )
@@ -20,24 +21,13 @@ func TestMain(m *testing.M) {
 		if os.Geteuid() != 0 {
 			return m.Run() // the privileged tests fail or skip via testnet.RequireRoot
 		}
-		dir, err := os.MkdirTemp("", "ocfnet-IPaddr2-")
+		bin, cleanup, err := agenttest.Build("IPaddr2")
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			return 1
 		}
-		defer os.RemoveAll(dir)
-		if err := os.Chmod(dir, 0o755); err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return 1
-		}
-		agentBin = filepath.Join(dir, "IPaddr2")
-		// Built as make build does, so benchmarks measure the product.
-		build := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-o", agentBin, ".")
-		build.Env = append(os.Environ(), "CGO_ENABLED=0")
-		if out, err := build.CombinedOutput(); err != nil {
-			fmt.Fprintf(os.Stderr, "building the agent: %v\n%s", err, out)
-			return 1
-		}
+		defer cleanup()
+		agentBin = bin
 		return m.Run()
 	}()
 	os.Exit(code)

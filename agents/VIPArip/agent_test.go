@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ocfnet/ocfnet/pkg/agenttest"
 	"github.com/ocfnet/ocfnet/pkg/ocf"
 )
 
@@ -132,31 +133,7 @@ func TestNonRootRefused(t *testing.T) {
 }
 
 func TestMetaDataGolden(t *testing.T) {
-	code, out, stderr := run(t, "meta-data", ocf.MapEnv{})
-	if code != 0 || stderr != "" {
-		t.Fatalf("meta-data: code %d stderr %q", code, stderr)
-	}
-	const golden = "../../metadata/VIPArip.xml"
-	if *update {
-		if err := os.WriteFile(golden, []byte(out), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if string(want) != out {
-		t.Errorf("%s differs from the agent's meta-data: run make metadata", golden)
-	}
-	for _, p := range params {
-		if !strings.Contains(out, `<parameter name="`+p.Name+`"`) {
-			t.Errorf("meta-data lacks %s", p.Name)
-		}
-	}
-	if strings.Contains(out, announcerAction) {
-		t.Error("meta-data advertises the hidden announcer action")
-	}
+	agenttest.MetaDataGolden(t, Agent(), "../../metadata/VIPArip.xml", *update)
 }
 
 func FuzzParameters(f *testing.F) {

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ocfnet/ocfnet/pkg/agenttest"
+
 	"github.com/ocfnet/ocfnet/pkg/ocf"
 	"github.com/ocfnet/ocfnet/pkg/testnet"
 )
@@ -18,7 +20,7 @@ import (
 // the resource recovered.
 func TestLinuxCluster(t *testing.T) {
 	testnet.RequireRoot(t)
-	need(t, installed)
+	agenttest.Need(t, agenttest.OCFDir+"/VIPArip")
 	crm := testnet.DocumentedCRM(t, "../../README.md", "VIPArip")
 	ip := ""
 	for _, f := range crm {

@@ -3,11 +3,12 @@ package main
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ocfnet/ocfnet/pkg/agenttest"
 
 	"github.com/ocfnet/ocfnet/pkg/ocf"
 	"github.com/ocfnet/ocfnet/pkg/testnet"
@@ -19,25 +20,15 @@ var agentBin string
 func TestMain(m *testing.M) {
 	code := func() int {
 		if os.Geteuid() != 0 {
-			return m.Run()
+			return m.Run() // the privileged tests fail or skip via testnet.RequireRoot
 		}
-		dir, err := os.MkdirTemp("", "ocfnet-VIPArip-")
+		bin, cleanup, err := agenttest.Build("VIPArip")
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			return 1
 		}
-		defer os.RemoveAll(dir)
-		if err := os.Chmod(dir, 0o755); err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return 1
-		}
-		agentBin = filepath.Join(dir, "VIPArip")
-		build := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-o", agentBin, ".")
-		build.Env = append(os.Environ(), "CGO_ENABLED=0")
-		if out, err := build.CombinedOutput(); err != nil {
-			fmt.Fprintf(os.Stderr, "building the agent: %v\n%s", err, out)
-			return 1
-		}
+		defer cleanup()
+		agentBin = bin
 		return m.Run()
 	}()
 	os.Exit(code)
