@@ -11,7 +11,7 @@ OCF_DIR   := $(DESTDIR)/usr/lib/ocf/resource.d/$(PROVIDER)
 FUZZTIME  ?= 200000x
 export CGO_ENABLED := 0
 
-.PHONY: all help build install uninstall metadata deps check test unit bench fuzz clean FORCE
+.PHONY: all help build install uninstall metadata deps check test unit bench demo fuzz clean FORCE
 
 all: build
 
@@ -43,8 +43,8 @@ deps: ## install missing Debian packages and Go modules (root)
 check: ## gofmt, go vet and staticcheck
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 		if [ -n "$$out" ]; then echo "gofmt needed: $$out" >&2; exit 1; fi
-	$(GO) vet ./...
-	$(GO) tool staticcheck ./...
+	$(GO) vet -tags demo ./...
+	$(GO) tool staticcheck -tags demo ./...
 
 test: deps build check install ## every test: unit, privileged, ocf-tester, ocft, fuzz (root)
 	$(GO) test -count=1 -timeout 15m ./...
@@ -60,6 +60,10 @@ fuzz: ## run each fuzz target briefly
 
 bench: deps build install ## speed next to resource-agents, as ratios (root)
 	$(GO) test -count=1 -run '^$$' -bench . -benchtime 30x ./agents/... | tee bin/bench.txt
+
+demo: deps build install ## a narrated two-node cluster running both agents (root)
+	$(GO) test -c -tags demo -o bin/demo.test ./pkg/demo
+	cd pkg/demo && ../../bin/demo.test -test.run '^TestDemo$$' -test.count 1
 
 clean: ## remove build output
 	rm -rf bin

@@ -78,14 +78,12 @@ func refreshGARP(c *ocf.Context) {
 	spawnGARP(c, ip, rec.NIC, c.Params.Int(pARPCountRefresh), time.Now(), nil)
 }
 
-func garpPidfile(c *ocf.Context, ip netip.Addr) (string, error) {
-	return c.StatePath("ocfnet-IPaddr2-" + ip.String() + ".garp")
-}
+func garpPidfileName(ip netip.Addr) string { return "ocfnet-IPaddr2-" + ip.String() + ".garp" }
 
 // spawnGARP starts the detached sender; sock, if not nil, is inherited by
 // it. It reports whether the sender started.
 func spawnGARP(c *ocf.Context, ip netip.Addr, nic string, count int, at time.Time, sock *os.File) bool {
-	pidfile, err := garpPidfile(c, ip)
+	pidfile, err := c.StatePath(garpPidfileName(ip))
 	if err != nil {
 		c.Log.Warnf("gratuitous ARP: %v", err)
 		return false
@@ -112,11 +110,7 @@ func spawnGARP(c *ocf.Context, ip netip.Addr, nic string, count int, at time.Tim
 // senderPid returns the pid of this VIP's detached sender, 0 if none runs.
 // The pid is checked against /proc so a reused pid is never signalled.
 func senderPid(c *ocf.Context, ip netip.Addr) int {
-	pidfile, err := garpPidfile(c, ip)
-	if err != nil {
-		return 0
-	}
-	pid, err := ocf.ReadPidFile(pidfile)
+	pid, err := ocf.ReadPidFile(c.StateFile(garpPidfileName(ip)))
 	if err != nil || pid == 0 || !ocf.ProcAlive(pid) {
 		return 0
 	}
@@ -141,9 +135,7 @@ func stopGARP(c *ocf.Context, ipParam string) {
 			c.Log.Warnf("stopping gratuitous ARP sender %d: %v", pid, err)
 		}
 	}
-	if pidfile, err := garpPidfile(c, ip); err == nil {
-		_ = os.Remove(pidfile)
-	}
+	_ = os.Remove(c.StateFile(garpPidfileName(ip)))
 }
 
 // runGARP is the detached sender. Before each pair it checks that the VIP
@@ -181,10 +173,9 @@ func runGARP(c *ocf.Context) error {
 	every := time.Duration(c.Params.Int(pARPInterval)) * time.Millisecond
 	// Not c's deadline: the operation's timeout bounds start, not this.
 	err = garp.Announce(context.Background(), conn, conn.HardwareAddr(), ip, count, every, still)
-	if pidfile, perr := garpPidfile(c, ip); perr == nil {
-		if pid, _ := ocf.ReadPidFile(pidfile); pid == os.Getpid() {
-			_ = os.Remove(pidfile)
-		}
+	pidfile := c.StateFile(garpPidfileName(ip))
+	if pid, _ := ocf.ReadPidFile(pidfile); pid == os.Getpid() {
+		_ = os.Remove(pidfile)
 	}
 	if err != nil && err != errVIPGone {
 		return ocf.Fail(ocf.ErrGeneric, "%v", err)

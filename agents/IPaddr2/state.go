@@ -23,16 +23,15 @@ type record struct {
 	LoopIndex int            `json:"loop_index,omitempty"`
 }
 
+func recordName(ip netip.Addr) string { return "ocfnet-IPaddr2-" + ip.String() }
+
 func recordPath(c *ocf.Context, ip netip.Addr) (string, error) {
-	return c.StatePath("ocfnet-IPaddr2-" + ip.String())
+	return c.StatePath(recordName(ip))
 }
 
 // loadRecord returns the record for ip, or nil when there is none.
 func loadRecord(c *ocf.Context, ip netip.Addr) (*record, error) {
-	path, err := recordPath(c, ip)
-	if err != nil {
-		return nil, err
-	}
+	path := c.StateFile(recordName(ip))
 	b, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
@@ -64,9 +63,7 @@ func saveRecord(c *ocf.Context, ip netip.Addr, r record) error {
 }
 
 func removeRecord(c *ocf.Context, ip netip.Addr) {
-	if path, err := recordPath(c, ip); err == nil {
-		if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
-			c.Log.Warnf("removing state file: %v", err)
-		}
+	if err := os.Remove(c.StateFile(recordName(ip))); err != nil && !errors.Is(err, os.ErrNotExist) {
+		c.Log.Warnf("removing state file: %v", err)
 	}
 }

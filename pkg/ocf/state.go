@@ -18,17 +18,27 @@ const DefaultStateDir = "/run/resource-agents"
 // missing. Two simulated nodes on one machine differ in HA_RSCTMP, so all
 // node-local state lives below it.
 func (c *Context) StateDir() (string, error) {
-	dir := c.Env.Get("HA_RSCTMP")
-	if dir == "" {
-		dir = DefaultStateDir
-	}
+	dir := c.stateDir()
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", fmt.Errorf("creating state directory: %w", err)
 	}
 	return dir, nil
 }
 
-// StatePath returns the path of a state file named name in StateDir.
+func (c *Context) stateDir() string {
+	if dir := c.Env.Get("HA_RSCTMP"); dir != "" {
+		return dir
+	}
+	return DefaultStateDir
+}
+
+// StateFile returns the path of state file name without creating
+// anything: for reading, so that an action that finds nothing changes
+// nothing.
+func (c *Context) StateFile(name string) string { return filepath.Join(c.stateDir(), name) }
+
+// StatePath returns the path of a state file named name in StateDir,
+// creating the directory: for writing.
 func (c *Context) StatePath(name string) (string, error) {
 	dir, err := c.StateDir()
 	if err != nil {

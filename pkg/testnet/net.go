@@ -117,11 +117,15 @@ func (n *Net) Port(ns *NS, ifName string, brNS *NS, br string) {
 	brNS.IP(n.t, "link", "set", port, "master", br)
 }
 
-// destroy kills every process in the topology's namespaces, then deletes
-// the namespaces.
+// Destroy kills every process in the topology's namespaces, then deletes
+// the namespaces. It runs in the test's cleanup; a program that must clean
+// up on a signal (the demo) calls it itself. Calling it twice is harmless.
+func (n *Net) Destroy() { n.destroy() }
+
 func (n *Net) destroy() {
 	n.mu.Lock()
 	spaces := n.spaces
+	n.spaces = nil
 	n.mu.Unlock()
 	for _, ns := range spaces {
 		ns.stopProcs()
