@@ -85,8 +85,8 @@ func TestDemo(t *testing.T) {
 
 	nA, nB := c.Node("nA"), c.Node("nB")
 	// Without stickiness Pacemaker spreads resources again whenever a node
-	// comes back; production clusters keep them where they run.
-	say("crm configure rsc_defaults resource-stickiness=100 (resources stay where they run)")
+	// comes back; the README recommends keeping them where they run.
+	say("crm configure rsc_defaults resource-stickiness=100 (as the README recommends)")
 	nA.Run(t, "crm", "configure", "rsc_defaults", "resource-stickiness=100")
 	for _, agent := range []string{"IPaddr2", "VIPArip"} {
 		cmd := testnet.DocumentedCRM(t, readme, agent)
