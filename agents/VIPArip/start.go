@@ -51,7 +51,12 @@ func start(c *ocf.Context) error {
 		return err
 	}
 	if err := ensureAnnouncer(c); err != nil {
-		c.Log.Warnf("starting the announcer: %v", err)
+		// Announced once but never refreshed, the route would expire at
+		// the routers: undo everything (stop poisons and removes the VIP).
+		if serr := stop(c); serr != nil {
+			c.Log.Errorf("undoing the start: %v", serr)
+		}
+		return ocf.Fail(ocf.ErrGeneric, "the RIP announcer did not start: %v", err)
 	}
 	c.Log.Infof("%s held on %s, announced on %s from %s to %v", cfg.ip, vipLink.Name, p.link.Name, p.source, p.destinations)
 	return nil

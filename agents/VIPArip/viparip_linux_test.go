@@ -345,3 +345,32 @@ func TestLinuxAnnouncerEnvironment(t *testing.T) {
 	}
 	l.s1.expect(t, 0, "stop", "ip="+vip, "auth_mode=md5", "auth_key=s3cret")
 }
+
+// TestLinuxAnnouncerCannotStart: when no announcer can run (here its lock
+// is held by something else), start fails with one exit reason and leaves
+// neither the VIP nor a registration behind.
+func TestLinuxAnnouncerCannotStart(t *testing.T) {
+	l := newLab(t)
+	dir := filepath.Join(l.s1.rsctmp, "ocfnet-VIPArip")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	lock, err := os.OpenFile(filepath.Join(dir, "announcer.lock"), os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Close()
+	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
+		t.Fatal(err)
+	}
+	stderr := l.s1.expect(t, 1, "start", "ip="+vip)
+	if rs := exitReasons(stderr); len(rs) != 1 || !strings.Contains(rs[0], "announcer") {
+		t.Errorf("exit reasons %q", rs)
+	}
+	if l.s1.ns.HasAddr(t, "lo", vip+"/32") {
+		t.Error("the failed start left the VIP on lo")
+	}
+	if _, err := os.Stat(filepath.Join(dir, vip+".route")); err == nil {
+		t.Error("the failed start left its registration")
+	}
+}
