@@ -19,10 +19,11 @@ type target struct {
 // errNoRoute means no route chooses an interface or netmask for the VIP.
 var errNoRoute = errors.New("unable to find nic or netmask")
 
-// resolve chooses the interface, prefix, broadcast and label for cfg. The
+// resolve chooses the interface, prefix, broadcast and label for cfg,
+// given the host's addresses (one dump, shared with the caller). The
 // errors are netif.ErrNoLink (nic missing on this node), errNoRoute and
 // errLabel; the callers map them to each action's exit code.
-func resolve(h *netif.Host, cfg config) (target, error) {
+func resolve(h *netif.Host, cfg config, addrs []netif.Addr) (target, error) {
 	var t target
 	want := netif.Want{Bits: cfg.bits, Protocol: cfg.proto}
 	if cfg.nic != "" {
@@ -33,6 +34,7 @@ func resolve(h *netif.Host, cfg config) (target, error) {
 		t.link, want.LinkIndex = l, l.Index
 	}
 	bits := cfg.bits
+	var err error
 	if cfg.nic == "" || bits == 0 {
 		r, err := chooseRoute(h, cfg.ip, want)
 		if err != nil {
@@ -54,8 +56,7 @@ func resolve(h *netif.Host, cfg config) (target, error) {
 			return t, fmt.Errorf("%w: %s is longer than %d characters", errLabel, t.label, ifnameMax)
 		}
 	}
-	b, err := broadcastFor(h, cfg.broadcast, t.prefix, t.link.Index)
-	t.broadcast = b
+	t.broadcast, err = broadcastFor(addrs, cfg.broadcast, t.prefix, t.link.Index)
 	return t, err
 }
 
@@ -80,7 +81,7 @@ func chooseRoute(h *netif.Host, ip netip.Addr, want netif.Want) (netif.Route, er
 
 // broadcastFor applies the broadcast parameter: an address as given, "+"
 // all host bits set, "-" none set, empty the base address's or computed.
-func broadcastFor(h *netif.Host, param string, p netip.Prefix, linkIndex int) (netip.Addr, error) {
+func broadcastFor(addrs []netif.Addr, param string, p netip.Prefix, linkIndex int) (netip.Addr, error) {
 	switch param {
 	case "+":
 		return netif.Broadcast(p), nil
@@ -90,10 +91,6 @@ func broadcastFor(h *netif.Host, param string, p netip.Prefix, linkIndex int) (n
 		}
 		return p.Masked().Addr(), nil
 	case "":
-		addrs, err := h.Addrs4()
-		if err != nil {
-			return netip.Addr{}, err
-		}
 		return netif.BaseBroadcast(addrs, p, linkIndex), nil
 	}
 	return parseBroadcast(param)

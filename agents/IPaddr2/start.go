@@ -23,14 +23,14 @@ func start(c *ocf.Context) error {
 		return ocf.Fail(ocf.ErrGeneric, "%v", err)
 	}
 	defer h.Close()
-	t, err := resolve(h, cfg)
-	if err != nil {
-		// A nic missing here is 5 on start: the resource may run elsewhere.
-		return resolveError(cfg, err, ocf.ErrInstalled)
-	}
 	addrs, err := h.Addrs4()
 	if err != nil {
 		return ocf.Fail(ocf.ErrGeneric, "%v", err)
+	}
+	t, err := resolve(h, cfg, addrs)
+	if err != nil {
+		// A nic missing here is 5 on start: the resource may run elsewhere.
+		return resolveError(cfg, err, ocf.ErrInstalled)
 	}
 	if held := netif.Holding(addrs, cfg.ip, t.prefix.Bits(), t.link.Index); len(held) > 0 {
 		return alreadyStarted(c, cfg, t, held[0])

@@ -23,7 +23,11 @@ func validateAll(c *ocf.Context) error {
 		return ocf.Fail(ocf.ErrGeneric, "%v", err)
 	}
 	defer h.Close()
-	if _, err := resolve(h, cfg); err != nil {
+	addrs, err := h.Addrs4()
+	if err != nil {
+		return ocf.Fail(ocf.ErrGeneric, "%v", err)
+	}
+	if _, err := resolve(h, cfg, addrs); err != nil {
 		return resolveError(cfg, err, ocf.ErrConfigured)
 	}
 	return nil
