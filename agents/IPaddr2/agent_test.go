@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"flag"
-	"os"
 	"strings"
 	"testing"
 
@@ -13,36 +12,15 @@ import (
 
 var update = flag.Bool("update", false, "rewrite metadata/IPaddr2.xml")
 
-// run runs the agent in-process with env and returns code, stdout, stderr.
-func run(t testing.TB, action string, env ocf.MapEnv) (int, string, string) {
+// Shorthands for the shared helpers, bound to this agent.
+var (
+	env         = agenttest.Env
+	exitReasons = agenttest.ExitReasons
+)
+
+func run(t testing.TB, action string, e ocf.MapEnv) (int, string, string) {
 	t.Helper()
-	var out, errb bytes.Buffer
-	code := ocf.Run(Agent(), []string{"IPaddr2", action}, env, &out, &errb)
-	return code, out.String(), errb.String()
-}
-
-// exitReasons returns the ocf-exit-reason lines of stderr.
-func exitReasons(stderr string) []string {
-	var r []string
-	for _, l := range strings.Split(stderr, "\n") {
-		if strings.HasPrefix(l, "ocf-exit-reason:") {
-			r = append(r, strings.TrimPrefix(l, "ocf-exit-reason:"))
-		}
-	}
-	return r
-}
-
-// env builds an environment from name=value pairs, prefixing parameters.
-func env(kv ...string) ocf.MapEnv {
-	e := ocf.MapEnv{"HA_RSCTMP": os.TempDir() + "/ocfnet-unit-nonexistent"}
-	for _, s := range kv {
-		k, v, _ := strings.Cut(s, "=")
-		if !strings.HasPrefix(k, "OCF_") && !strings.HasPrefix(k, "HA_") {
-			k = "OCF_RESKEY_" + k
-		}
-		e[k] = v
-	}
-	return e
+	return agenttest.Run(Agent(), action, e)
 }
 
 // TestBadInput covers the rows of the exit-code table that need no

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"net/netip"
 	"os"
 	"strconv"
@@ -177,14 +178,10 @@ func runGARP(c *ocf.Context) error {
 	if pid, _ := ocf.ReadPidFile(pidfile); pid == os.Getpid() {
 		_ = os.Remove(pidfile)
 	}
-	if err != nil && err != errVIPGone {
+	if err != nil && !errors.Is(err, errVIPGone) {
 		return ocf.Fail(ocf.ErrGeneric, "%v", err)
 	}
 	return nil
 }
 
-var errVIPGone = errorString("the address is no longer configured")
-
-type errorString string
-
-func (e errorString) Error() string { return string(e) }
+var errVIPGone = errors.New("the address is no longer configured")

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"flag"
 	"os"
 	"path/filepath"
@@ -14,33 +13,15 @@ import (
 
 var update = flag.Bool("update", false, "rewrite metadata/VIPArip.xml")
 
-func run(t testing.TB, action string, env ocf.MapEnv) (int, string, string) {
+// Shorthands for the shared helpers, bound to this agent.
+var (
+	env         = agenttest.Env
+	exitReasons = agenttest.ExitReasons
+)
+
+func run(t testing.TB, action string, e ocf.MapEnv) (int, string, string) {
 	t.Helper()
-	var out, errb bytes.Buffer
-	code := ocf.Run(Agent(), []string{"VIPArip", action}, env, &out, &errb)
-	return code, out.String(), errb.String()
-}
-
-func exitReasons(stderr string) []string {
-	var r []string
-	for _, l := range strings.Split(stderr, "\n") {
-		if s, ok := strings.CutPrefix(l, "ocf-exit-reason:"); ok {
-			r = append(r, s)
-		}
-	}
-	return r
-}
-
-func env(kv ...string) ocf.MapEnv {
-	e := ocf.MapEnv{"HA_RSCTMP": filepath.Join(os.TempDir(), "ocfnet-unit-nonexistent")}
-	for _, s := range kv {
-		k, v, _ := strings.Cut(s, "=")
-		if !strings.HasPrefix(k, "OCF_") && !strings.HasPrefix(k, "HA_") {
-			k = "OCF_RESKEY_" + k
-		}
-		e[k] = v
-	}
-	return e
+	return agenttest.Run(Agent(), action, e)
 }
 
 func TestBadInput(t *testing.T) {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"time"
 
 	"github.com/ocfnet/ocfnet/pkg/netif"
@@ -48,11 +49,7 @@ func monitor(c *ocf.Context) error {
 	return nil
 }
 
-var errNotAnnounced = errorString("the VIP is held but not announced")
-
-type errorString string
-
-func (e errorString) Error() string { return string(e) }
+var errNotAnnounced = errors.New("the VIP is held but not announced")
 
 // notHere: a probe says not running; a recurring monitor reports the
 // error.

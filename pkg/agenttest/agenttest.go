@@ -263,3 +263,39 @@ func PCS(t *testing.T, name, readme string) {
 		t.Errorf("a misspelt parameter was not refused: %v\n%s", err, out)
 	}
 }
+
+// Run runs agent in-process (no privileges, no host changes unless the
+// action makes them) and returns its code, stdout and stderr.
+func Run(a *ocf.Agent, action string, env ocf.MapEnv) (int, string, string) {
+	var out, errb bytes.Buffer
+	code := ocf.Run(a, []string{a.Name, action}, env, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+// Env builds an agent environment from name=value pairs: parameters get
+// the OCF_RESKEY_ prefix, OCF_ and HA_ names pass as they are. HA_RSCTMP
+// points to a directory that does not exist, so a unit test that reached
+// the state directory would show up as a failure to create it or, at
+// worst, as one new directory, never as touching real state.
+func Env(kv ...string) ocf.MapEnv {
+	e := ocf.MapEnv{"HA_RSCTMP": filepath.Join(os.TempDir(), "ocfnet-unit-nonexistent")}
+	for _, s := range kv {
+		k, v, _ := strings.Cut(s, "=")
+		if !strings.HasPrefix(k, "OCF_") && !strings.HasPrefix(k, "HA_") {
+			k = "OCF_RESKEY_" + k
+		}
+		e[k] = v
+	}
+	return e
+}
+
+// ExitReasons returns the text of the ocf-exit-reason lines of stderr.
+func ExitReasons(stderr string) []string {
+	var r []string
+	for _, l := range strings.Split(stderr, "\n") {
+		if s, ok := strings.CutPrefix(l, "ocf-exit-reason:"); ok {
+			r = append(r, s)
+		}
+	}
+	return r
+}

@@ -64,22 +64,8 @@ func TestDemo(t *testing.T) {
 	client := net.NS("client")
 	net.Port(client, "eth0", lan, br)
 	client.IP(t, "addr", "add", "192.168.1.50/24", "dev", "eth0")
-	router, remote := net.NS("router"), net.NS("remote")
-	net.Veth(remote, "eth0", router, "eth2")
-	router.IP(t, "addr", "add", "192.168.12.220/24", "dev", "eth2")
-	remote.IP(t, "addr", "add", "192.168.12.223/24", "dev", "eth0")
-	remote.IP(t, "route", "add", "default", "via", "192.168.12.220")
-	router.Run(t, "sysctl", "-qw", "net.ipv4.ip_forward=1")
 	c := net.Cluster(t, lan, br, []string{"nA", "nB"}, []string{"192.168.1.11/24", "192.168.1.12/24"})
-	uplink := map[string]string{}
-	for i, n := range c.Nodes {
-		subnet := fmt.Sprintf("192.168.%d.", 10+i)
-		net.Veth(n.NS, "eth1", router, fmt.Sprintf("eth%d", i))
-		n.NS.IP(t, "addr", "add", subnet+"221/24", "dev", "eth1")
-		n.NS.IP(t, "route", "add", "default", "via", subnet+"220")
-		router.IP(t, "addr", "add", subnet+"220/24", "dev", fmt.Sprintf("eth%d", i))
-		uplink[n.Name] = subnet + "221"
-	}
+	router, remote, uplink := net.RIPUplinks(t, c)
 	router.StartFRR(t, "router rip\n version 2\n network eth0\n network eth1\nexit\n").WaitRIP(t, "eth0", "eth1")
 	say("cluster formed: %s", strings.TrimSpace(strings.SplitN(grepLine(c.Nodes[0].Run(t, "crm_mon", "-1"), "Online:"), "\n", 2)[0]))
 

@@ -232,3 +232,28 @@ func documented(t testing.TB, path, start string) []string {
 	}
 	return strings.Fields(strings.ReplaceAll(strings.TrimSuffix(string(m), "```"), "\\\n", " "))
 }
+
+// RIPUplinks gives the cluster the CLUSTERPRO example's shape: each node i
+// gets an uplink eth1 on its own subnet 192.168.(10+i).0/24 (node .221,
+// default route via the router's .220), and a remote client 192.168.12.223
+// sits behind the same router. It returns the router (forwarding, no RIP
+// daemon yet), the remote client and each node's uplink address.
+func (n *Net) RIPUplinks(t testing.TB, c *Cluster) (router, remote *NS, uplink map[string]string) {
+	t.Helper()
+	router, remote = n.NS("router"), n.NS("remote")
+	n.Veth(remote, "eth0", router, "eth2")
+	router.IP(t, "addr", "add", "192.168.12.220/24", "dev", "eth2")
+	remote.IP(t, "addr", "add", "192.168.12.223/24", "dev", "eth0")
+	remote.IP(t, "route", "add", "default", "via", "192.168.12.220")
+	router.Run(t, "sysctl", "-qw", "net.ipv4.ip_forward=1")
+	uplink = map[string]string{}
+	for i, node := range c.Nodes {
+		subnet, rif := fmt.Sprintf("192.168.%d.", 10+i), fmt.Sprintf("eth%d", i)
+		n.Veth(node.NS, "eth1", router, rif)
+		node.NS.IP(t, "addr", "add", subnet+"221/24", "dev", "eth1")
+		node.NS.IP(t, "route", "add", "default", "via", subnet+"220")
+		router.IP(t, "addr", "add", subnet+"220/24", "dev", rif)
+		uplink[node.Name] = subnet + "221"
+	}
+	return router, remote, uplink
+}
