@@ -4,11 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"path/filepath"
 	"runtime"
 	"strconv"
 
 	"github.com/ocfnet/ocfnet/pkg/ocf"
-	"github.com/vishvananda/netns"
+	"golang.org/x/sys/unix"
 )
 
 // errNoNamespace marks a network_namespace missing on this node.
@@ -46,13 +47,16 @@ func prepare(c *ocf.Context) error {
 // goroutine, which stays locked to this thread.
 func enterNamespace(name string) error {
 	runtime.LockOSThread()
-	h, err := netns.GetFromName(name)
+	fd, err := unix.Open(filepath.Join(netnsDir, name), unix.O_RDONLY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return err
 	}
-	defer h.Close()
-	return netns.Set(h)
+	defer unix.Close(fd)
+	return unix.Setns(fd, unix.CLONE_NEWNET)
 }
+
+// netnsDir is where ip-netns(8) keeps its named namespaces.
+const netnsDir = "/run/netns"
 
 // namespaceMissing maps a namespace that cannot be entered to each
 // action's answer: nothing can be running in it, so stop succeeds and a

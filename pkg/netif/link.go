@@ -3,8 +3,6 @@ package netif
 import (
 	"net"
 	"strings"
-
-	"github.com/vishvananda/netlink"
 )
 
 // Link is an interface as the agents need it.
@@ -38,20 +36,3 @@ func (l Link) Named(name string) bool {
 // IsLoopbackName reports whether name is a loopback-style name (lo, lo:x),
 // where resource-agents sends no gratuitous ARP.
 func IsLoopbackName(name string) bool { return strings.HasPrefix(name, "lo") }
-
-func fromLink(l netlink.Link) Link {
-	a := l.Attrs()
-	return Link{
-		Index:    a.Index,
-		Name:     a.Name,
-		AltNames: a.AltNames,
-		MAC:      a.HardwareAddr,
-		AdminUp:  a.Flags&net.FlagUp != 0,
-		OperDown: a.OperState == netlink.OperDown || a.OperState == netlink.OperLowerLayerDown,
-		Loopback: a.Flags&net.FlagLoopback != 0,
-		NoARP:    a.RawFlags&unixIFFNoARP != 0,
-	}
-}
-
-// IFF_NOARP from linux/if.h.
-const unixIFFNoARP = 0x80

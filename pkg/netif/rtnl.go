@@ -1,0 +1,271 @@
+package netif
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+
+	"golang.org/x/sys/unix"
+)
+
+// The agents talk rtnetlink (RFC 3549, linux/rtnetlink.h) themselves, over
+// a blocking socket: a monitor makes two or three requests and exits, so a
+// library's goroutines, netpoller registration and per-call sockets would
+// cost more than the requests (they were a fifth of a monitor's run time).
+
+// Length constants of the fixed headers, from linux/netlink.h,
+// linux/if_addr.h, linux/rtnetlink.h and linux/if_link.h.
+const (
+	nlmsgHeaderLen  = 16 // struct nlmsghdr
+	rtattrHeaderLen = 4  // struct rtattr
+	ifaddrmsgLen    = 8  // struct ifaddrmsg
+	ifinfomsgLen    = 16
+	rtmsgLen        = 12
+	nlmsgerrLen     = 4 // the errno before the echoed request
+)
+
+// receiveBufferLen holds any message the kernel sends in one datagram: dump
+// replies are built in buffers of at most 32 KiB.
+const receiveBufferLen = 1 << 16
+
+// errDumpInterrupted reports a dump the kernel marked NLM_F_DUMP_INTR: the
+// table changed while it was read, so the answer may be inconsistent.
+var errDumpInterrupted = errors.New("netlink dump interrupted")
+
+// conn is a NETLINK_ROUTE socket used for one request at a time.
+type conn struct {
+	fd  int
+	seq uint32
+	buf []byte
+}
+
+func dial() (*conn, error) {
+	fd, err := unix.Socket(unix.AF_NETLINK, unix.SOCK_RAW|unix.SOCK_CLOEXEC, unix.NETLINK_ROUTE)
+	if err != nil {
+		return nil, fmt.Errorf("opening rtnetlink: %w", err)
+	}
+	if err := unix.Bind(fd, &unix.SockaddrNetlink{Family: unix.AF_NETLINK}); err != nil {
+		unix.Close(fd)
+		return nil, fmt.Errorf("binding rtnetlink: %w", err)
+	}
+	return &conn{fd: fd, buf: make([]byte, receiveBufferLen)}, nil
+}
+
+func (c *conn) close() { unix.Close(c.fd) }
+
+// message is one netlink message: its type, flags and payload (the
+// family header followed by attributes).
+type message struct {
+	typ   uint16
+	flags uint16
+	data  []byte
+}
+
+// send writes a request and returns its sequence number.
+func (c *conn) send(typ, flags uint16, payload []byte) (uint32, error) {
+	c.seq++
+	b := make([]byte, nlmsgHeaderLen, nlmsgHeaderLen+len(payload))
+	binary.NativeEndian.PutUint32(b[0:4], uint32(nlmsgHeaderLen+len(payload)))
+	binary.NativeEndian.PutUint16(b[4:6], typ)
+	binary.NativeEndian.PutUint16(b[6:8], flags|unix.NLM_F_REQUEST)
+	binary.NativeEndian.PutUint32(b[8:12], c.seq)
+	b = append(b, payload...)
+	if err := unix.Sendto(c.fd, b, 0, &unix.SockaddrNetlink{Family: unix.AF_NETLINK}); err != nil {
+		return 0, err
+	}
+	return c.seq, nil
+}
+
+// dump sends a NLM_F_DUMP request and collects every reply message up to
+// NLMSG_DONE.
+func (c *conn) dump(typ uint16, payload []byte) ([]message, error) {
+	seq, err := c.send(typ, unix.NLM_F_DUMP, payload)
+	if err != nil {
+		return nil, err
+	}
+	var out []message
+	interrupted := false
+	for {
+		msgs, err := c.receive(seq)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range msgs {
+			if m.flags&unix.NLM_F_DUMP_INTR != 0 {
+				interrupted = true
+			}
+			switch m.typ {
+			case unix.NLMSG_DONE:
+				if err := doneError(m.data); err != nil {
+					return nil, err
+				}
+				if interrupted {
+					return nil, errDumpInterrupted
+				}
+				return out, nil
+			case unix.NLMSG_ERROR:
+				if err := ackError(m.data); err != nil {
+					return nil, err
+				}
+			default:
+				out = append(out, m)
+			}
+		}
+	}
+}
+
+// request sends a request that expects one reply message (a get) or only
+// an acknowledgement (a change, with NLM_F_ACK in flags), and returns the
+// reply, if any.
+func (c *conn) request(typ, flags uint16, payload []byte) (message, error) {
+	seq, err := c.send(typ, flags, payload)
+	if err != nil {
+		return message{}, err
+	}
+	var reply message
+	for {
+		msgs, err := c.receive(seq)
+		if err != nil {
+			return message{}, err
+		}
+		for _, m := range msgs {
+			if m.typ != unix.NLMSG_ERROR {
+				reply = m
+				if flags&unix.NLM_F_ACK == 0 {
+					return reply, nil
+				}
+				continue
+			}
+			return reply, ackError(m.data)
+		}
+	}
+}
+
+// receive reads one datagram and returns the messages in it that answer
+// seq; others (a late answer to an abandoned request) are dropped.
+func (c *conn) receive(seq uint32) ([]message, error) {
+	for {
+		n, _, err := unix.Recvfrom(c.fd, c.buf, 0)
+		if errors.Is(err, unix.EINTR) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		// A dump spans datagrams and c.buf is reused: the messages
+		// must not alias it.
+		msgs, err := parseMessages(append([]byte(nil), c.buf[:n]...))
+		if err != nil {
+			return nil, err
+		}
+		var out []message
+		for _, m := range msgs {
+			if m.seq == seq {
+				out = append(out, message{typ: m.typ, flags: m.flags, data: m.data})
+			}
+		}
+		if len(out) > 0 {
+			return out, nil
+		}
+	}
+}
+
+type rawMessage struct {
+	message
+	seq uint32
+}
+
+// parseMessages splits a datagram into messages; their data alias b.
+func parseMessages(b []byte) ([]rawMessage, error) {
+	var out []rawMessage
+	for len(b) >= nlmsgHeaderLen {
+		l := int(binary.NativeEndian.Uint32(b[0:4]))
+		if l < nlmsgHeaderLen || l > len(b) {
+			return nil, fmt.Errorf("netlink message length %d of %d octets", l, len(b))
+		}
+		out = append(out, rawMessage{
+			message: message{
+				typ:   binary.NativeEndian.Uint16(b[4:6]),
+				flags: binary.NativeEndian.Uint16(b[6:8]),
+				data:  b[nlmsgHeaderLen:l],
+			},
+			seq: binary.NativeEndian.Uint32(b[8:12]),
+		})
+		b = b[min(align(l), len(b)):]
+	}
+	return out, nil
+}
+
+// ackError decodes the payload of NLMSG_ERROR: errno 0 is an
+// acknowledgement, anything else the request's failure.
+func ackError(data []byte) error {
+	if len(data) < nlmsgerrLen {
+		return errors.New("short netlink error message")
+	}
+	if errno := -int32(binary.NativeEndian.Uint32(data[:4])); errno != 0 {
+		return unix.Errno(errno)
+	}
+	return nil
+}
+
+// doneError decodes the optional errno of NLMSG_DONE: a dump that failed
+// part-way reports it there.
+func doneError(data []byte) error {
+	if len(data) < nlmsgerrLen {
+		return nil
+	}
+	return ackError(data)
+}
+
+// align rounds a length up to the 4-octet netlink alignment (NLMSG_ALIGN,
+// RTA_ALIGN).
+func align(n int) int { return (n + 3) &^ 3 }
+
+// attr is one route attribute (struct rtattr and its value).
+type attr struct {
+	typ   uint16
+	value []byte
+}
+
+// nlaTypeMask strips NLA_F_NESTED and NLA_F_NET_BYTEORDER from a type.
+const nlaTypeMask = 0x3fff
+
+// parseAttrs splits attributes; a malformed tail is ignored, as the kernel
+// never sends one and a partial answer is still usable.
+func parseAttrs(b []byte) []attr {
+	var out []attr
+	for len(b) >= rtattrHeaderLen {
+		l := int(binary.NativeEndian.Uint16(b[0:2]))
+		if l < rtattrHeaderLen || l > len(b) {
+			break
+		}
+		out = append(out, attr{typ: binary.NativeEndian.Uint16(b[2:4]) & nlaTypeMask, value: b[rtattrHeaderLen:l]})
+		b = b[min(align(l), len(b)):]
+	}
+	return out
+}
+
+// appendAttr appends one attribute, padded to alignment.
+func appendAttr(b []byte, typ uint16, value []byte) []byte {
+	var h [rtattrHeaderLen]byte
+	binary.NativeEndian.PutUint16(h[0:2], uint16(rtattrHeaderLen+len(value)))
+	binary.NativeEndian.PutUint16(h[2:4], typ)
+	b = append(b, h[:]...)
+	b = append(b, value...)
+	for len(b)%4 != 0 {
+		b = append(b, 0)
+	}
+	return b
+}
+
+func u32(v uint32) []byte { return binary.NativeEndian.AppendUint32(nil, v) }
+
+// cString returns a NUL-terminated attribute value as a string.
+func cString(b []byte) string {
+	for i, c := range b {
+		if c == 0 {
+			return string(b[:i])
+		}
+	}
+	return string(b)
+}
