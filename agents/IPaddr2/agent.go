@@ -15,9 +15,10 @@ var geteuid = os.Geteuid
 func Agent() *ocf.Agent {
 	return &ocf.Agent{
 		Name:  "IPaddr2",
-		Short: "Manages virtual IPv4 addresses (Linux specific version)",
-		Long: "Adds a virtual IPv4 address to a network interface on start and removes it on stop, " +
-			"announcing it with gratuitous ARP so that neighbours update their caches at once. " +
+		Short: "Manages virtual IPv4 and IPv6 addresses (Linux specific version)",
+		Long: "Adds a virtual IPv4 or IPv6 address to a network interface on start and removes it on stop, " +
+			"announcing it with gratuitous ARP (IPv6: unsolicited neighbor advertisements, after duplicate address detection) " +
+			"so that neighbours update their caches at once. " +
 			"With nic and cidr_netmask empty, the interface and prefix come from the routing table, " +
 			"so one definition serves nodes whose interfaces differ. " +
 			"A drop-in replacement for ocf:heartbeat:IPaddr2 by ocfnet, using netlink directly.",

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"flag"
+	"net/netip"
 	"strings"
 	"testing"
 
@@ -38,7 +39,25 @@ func TestBadInput(t *testing.T) {
 		{"monitor without ip", "monitor", env(), ocf.ErrConfigured, "mandatory"},
 		{"stop without ip", "stop", env(), ocf.Success, ""},
 		{"unknown action", "frobnicate", env("ip=10.0.0.1"), ocf.ErrUnimplemented, ""},
-		{"IPv6 refused", "start", env("ip=2001:db8::5"), ocf.ErrConfigured, "IPv6 is not supported yet"},
+		{"IPv6 accepted", "validate-all", env("ip=2001:DB8:0::5", "cidr_netmask=64", noHost), ocf.Success, ""},
+		{"IPv6 link-local without nic", "start", env("ip=fe80::5"), ocf.ErrConfigured, "needs nic"},
+		{"IPv6 link-local with nic", "validate-all", env("ip=fe80::5", "nic=eth0", noHost), ocf.Success, ""},
+		{"IPv6 loopback", "start", env("ip=::1"), ocf.ErrConfigured, "unicast"},
+		{"IPv6 unspecified", "start", env("ip=::"), ocf.ErrConfigured, "unicast"},
+		{"IPv6 multicast", "start", env("ip=ff02::1"), ocf.ErrConfigured, "unicast"},
+		{"IPv6 with zone", "start", env("ip=fe80::5%eth0"), ocf.ErrConfigured, "invalid ip"},
+		{"IPv6 hostile", "start", env("ip=2001:db8::5;reboot"), ocf.ErrConfigured, "invalid ip"},
+		{"IPv6 mask 128", "validate-all", env("ip=2001:db8::5", "cidr_netmask=128", noHost), ocf.Success, ""},
+		{"IPv6 mask 129", "start", env("ip=2001:db8::5", "cidr_netmask=129"), ocf.ErrConfigured, "cidr_netmask"},
+		{"IPv6 dotted mask", "start", env("ip=2001:db8::5", "cidr_netmask=255.255.255.0"), ocf.ErrConfigured, "cidr_netmask"},
+		{"IPv6 lvs_support", "start", env("ip=2001:db8::5", "lvs_support=true"), ocf.ErrConfigured, "lvs_support"},
+		{"IPv6 iflabel", "start", env("ip=2001:db8::5", "nic=eth0", "iflabel=vip"), ocf.ErrConfigured, "iflabel"},
+		{"IPv6 preferred_lft bogus", "start", env("ip=2001:db8::5", "preferred_lft=soon"), ocf.ErrConfigured, "preferred_lft"},
+		{"IPv6 preferred_lft 0", "validate-all", env("ip=2001:db8::5", "preferred_lft=0", noHost), ocf.Success, ""},
+		{"IPv6 addrlabel value bogus", "start", env("ip=2001:db8::5", "lvs_ipv6_addrlabel_value=-1"), ocf.ErrConfigured, "lvs_ipv6_addrlabel_value"},
+		{"IPv6 unique clone", "start", env("ip=2001:db8::5", "unique_clone_address=true", "CRM_meta_clone=1", "CRM_meta_globally_unique=true"), ocf.ErrConfigured, "IPv4"},
+		{"IPv6 broadcast ignored", "validate-all", env("ip=2001:db8::5", "broadcast=+", noHost), ocf.Success, ""},
+		{"IPv4 mask 33 with nic", "start", env("ip=10.0.0.1", "nic=eth0", "cidr_netmask=33"), ocf.ErrConfigured, "cidr_netmask"},
 		{"IPv6 stop", "stop", env("ip=2001:db8::5"), ocf.Success, ""},
 		{"invalid ip", "start", env("ip=10.0.0.300"), ocf.ErrConfigured, "invalid ip"},
 		{"hostile ip", "start", env("ip=10.0.0.1;reboot"), ocf.ErrConfigured, "invalid ip"},
@@ -137,13 +156,48 @@ func TestParseNetmask(t *testing.T) {
 	}{
 		{"24", 24, false, true}, {"1", 1, false, true}, {"32", 32, false, true},
 		{"255.255.255.0", 24, true, true}, {"255.255.255.255", 32, true, true}, {"128.0.0.0", 1, true, true},
-		{"0", 0, false, false}, {"33", 0, false, false}, {"-1", 0, false, false},
+		{"33", 33, false, true}, {"128", 128, false, true},
+		{"0", 0, false, false}, {"129", 0, false, false}, {"-1", 0, false, false},
 		{"0.0.0.0", 0, false, false}, {"255.0.255.0", 0, false, false}, {"/24", 0, false, false}, {"ffff::", 0, false, false},
 	}
 	for _, tt := range tests {
 		bits, dotted, err := parseNetmask(tt.in)
 		if (err == nil) != tt.ok || bits != tt.bits || dotted != tt.dotted {
 			t.Errorf("parseNetmask(%q) = %d, %v, %v; want %d, %v, ok %v", tt.in, bits, dotted, err, tt.bits, tt.dotted, tt.ok)
+		}
+	}
+}
+
+func TestFitNetmask(t *testing.T) {
+	v4, v6 := netip.MustParseAddr("10.0.0.1"), netip.MustParseAddr("2001:db8::1")
+	tests := []struct {
+		ip     netip.Addr
+		bits   int
+		dotted bool
+		ok     bool
+	}{
+		{v4, 32, false, true}, {v4, 33, false, false}, {v4, 24, true, true},
+		{v6, 128, false, true}, {v6, 64, false, true}, {v6, 24, true, false},
+	}
+	for _, tt := range tests {
+		if err := fitNetmask(tt.ip, tt.bits, tt.dotted, "x"); (err == nil) != tt.ok {
+			t.Errorf("fitNetmask(%v, %d, %v) = %v, want ok %v", tt.ip, tt.bits, tt.dotted, err, tt.ok)
+		}
+	}
+}
+
+func TestParseLifetime(t *testing.T) {
+	u := func(v uint32) *uint32 { return &v }
+	tests := []struct {
+		in   string
+		want *uint32
+		ok   bool
+	}{{"forever", nil, true}, {"0", u(0), true}, {"3600", u(3600), true}, {"", nil, false}, {"-1", nil, false},
+		{"4294967295", nil, false}, {"1h", nil, false}}
+	for _, tt := range tests {
+		got, err := parseLifetime(tt.in)
+		if (err == nil) != tt.ok || (got == nil) != (tt.want == nil) || (got != nil && *got != *tt.want) {
+			t.Errorf("parseLifetime(%q) = %v, %v", tt.in, got, err)
 		}
 	}
 }

@@ -31,6 +31,11 @@ type config struct {
 	noPrefix    bool
 	flushRoutes bool
 	checkLink   bool
+	// IPv6 only.
+	noDAD      bool
+	preferred  *uint32 // nil: forever
+	addrLabel  bool
+	labelValue uint32
 }
 
 // Errors that the actions map to different codes (see the exit-code
@@ -38,7 +43,6 @@ type config struct {
 var (
 	errNoIP      = errors.New("IP address (the ip parameter) is mandatory")
 	errBadIP     = errors.New("invalid ip")
-	errIPv6      = errors.New("IPv6 is not supported yet")
 	errCLUSTERIP = errors.New("cloned IPaddr2 without unique_clone_address needs the CLUSTERIP iptables target, " +
 		"which Linux removed in 6.1")
 )
@@ -53,12 +57,11 @@ func parseIP(v *ocf.Values) (netip.Addr, error) {
 	if err != nil {
 		return netip.Addr{}, fmt.Errorf("%w %q", errBadIP, s)
 	}
-	if a.Is6() {
-		return netip.Addr{}, errIPv6
-	}
 	// A VIP is one host's unicast address: 0.x.x.x (resource-agents'
-	// check), multicast and the limited broadcast are wrong everywhere.
-	if a.As4()[0] == 0 || a.IsMulticast() || a == netip.AddrFrom4([4]byte{255, 255, 255, 255}) {
+	// check), multicast, the limited broadcast, :: and ::1 are wrong
+	// everywhere.
+	if a.IsMulticast() || a.IsUnspecified() || (a.Is4() && (a.As4()[0] == 0 || a == netip.AddrFrom4([4]byte{255, 255, 255, 255}))) ||
+		a == netip.IPv6Loopback() {
 		return netip.Addr{}, fmt.Errorf("%w %q: not a unicast address", errBadIP, s)
 	}
 	return a, nil
@@ -98,6 +101,9 @@ func parseConfig(c *ocf.Context) (config, error) {
 	if err := netmaskParam(c, &cfg); err != nil {
 		return config{}, err
 	}
+	if err := familyParams(c, &cfg); err != nil {
+		return config{}, err
+	}
 	// A nic longer than a name is an alternative name: resolve checks the
 	// label against the real name then.
 	if cfg.iflabel != "" && len(cfg.nic) <= ifnameMax && len(cfg.nic)+1+len(cfg.iflabel) > ifnameMax {
@@ -112,6 +118,50 @@ func parseConfig(c *ocf.Context) (config, error) {
 		}
 	}
 	return cfg, nil
+}
+
+// familyParams reads the parameters that exist for one family only and
+// refuses combinations that cannot work: resource-agents' rules, plus
+// labels, which Linux keeps for IPv4 addresses only.
+func familyParams(c *ocf.Context, cfg *config) error {
+	v := c.Params
+	if cfg.ip.Is4() {
+		return nil
+	}
+	switch {
+	case cfg.ip.IsLinkLocalUnicast() && cfg.nic == "":
+		return ocf.Fail(ocf.ErrConfigured, "the link-local address %s needs nic: it exists on every link", cfg.ip)
+	case cfg.lvs:
+		return ocf.Fail(ocf.ErrConfigured, "lvs_support is for IPv4 addresses only")
+	case cfg.iflabel != "":
+		return ocf.Fail(ocf.ErrConfigured, "iflabel is for IPv4 addresses only: Linux has no labels for IPv6 addresses")
+	}
+	if v.Get(pBroadcast) != "" {
+		c.Log.Warnf("broadcast=%s ignored: IPv6 has no broadcast", v.Get(pBroadcast))
+		cfg.broadcast = ""
+	}
+	lft, err := parseLifetime(v.Get(pPreferredLft))
+	if err != nil {
+		return ocf.Fail(ocf.ErrConfigured, "invalid preferred_lft: %v", err)
+	}
+	cfg.preferred = lft
+	cfg.noDAD = v.Bool(pNoDAD)
+	cfg.addrLabel = v.Bool(pLVSv6Addrlabel)
+	cfg.labelValue = uint32(v.Int(pLVSv6AddrlabelVal))
+	return nil
+}
+
+// parseLifetime reads preferred_lft: "forever" (nil) or seconds.
+func parseLifetime(s string) (*uint32, error) {
+	if s == "forever" {
+		return nil, nil
+	}
+	n, err := strconv.ParseUint(s, 10, 32)
+	if err != nil || n >= netif.Forever {
+		return nil, fmt.Errorf("%q is neither forever nor a number of seconds", s)
+	}
+	u := uint32(n)
+	return &u, nil
 }
 
 func splitNIC(nic, iflabel string) (string, string) {
@@ -134,6 +184,9 @@ func netmaskParam(c *ocf.Context, cfg *config) error {
 		return nil
 	}
 	bits, dotted, err := parseNetmask(s)
+	if err == nil {
+		err = fitNetmask(cfg.ip, bits, dotted, s)
+	}
 	if err != nil {
 		return ocf.Fail(ocf.ErrConfigured, "invalid %s: %v", name, err)
 	}
@@ -144,12 +197,31 @@ func netmaskParam(c *ocf.Context, cfg *config) error {
 	return nil
 }
 
-// parseNetmask accepts a prefix length 1..32 or a contiguous dotted-quad
-// mask; dotted reports the latter so the caller can warn.
+// fitNetmask checks a netmask against the address family: 1..32 or a
+// dotted quad for IPv4, 1..128 for IPv6.
+func fitNetmask(ip netip.Addr, bits int, dotted bool, s string) error {
+	switch {
+	case ip.Is4() && bits > ipv4Bits:
+		return fmt.Errorf("%q is not a prefix length from 1 to 32", s)
+	case ip.Is6() && dotted:
+		return fmt.Errorf("%q: an IPv6 netmask is a prefix length from 1 to 128", s)
+	}
+	return nil
+}
+
+// Address lengths in bits.
+const (
+	ipv4Bits = 32
+	ipv6Bits = 128
+)
+
+// parseNetmask accepts a prefix length 1..128 (fitNetmask narrows it to
+// the family) or a contiguous dotted-quad mask; dotted reports the latter
+// so the caller can warn.
 func parseNetmask(s string) (bits int, dotted bool, err error) {
 	if n, err := ocf.ParseInt(s); err == nil {
-		if n < 1 || n > 32 {
-			return 0, false, fmt.Errorf("%q is not a prefix length from 1 to 32", s)
+		if n < 1 || n > ipv6Bits {
+			return 0, false, fmt.Errorf("%q is not a prefix length from 1 to 128", s)
 		}
 		return n, false, nil
 	}
@@ -239,7 +311,7 @@ func partialConfig(c *ocf.Context, ip netip.Addr) config {
 	if mask == "" {
 		mask = strings.TrimSpace(c.Env.Get("OCF_RESKEY_netmask"))
 	}
-	if bits, _, err := parseNetmask(mask); err == nil {
+	if bits, dotted, err := parseNetmask(mask); err == nil && fitNetmask(ip, bits, dotted, mask) == nil {
 		cfg.bits = bits
 	}
 	if p, err := parseProto(v.Get(pProto)); err == nil {

@@ -36,6 +36,10 @@ func announce(c *ocf.Context, cfg config, t target) {
 	if t.link.Loopback || t.link.NoARP || netif.IsLoopbackName(t.link.Name) {
 		return
 	}
+	if cfg.ip.Is6() {
+		announceNA(c, cfg, t)
+		return
+	}
 	conn, err := garp.Dial(t.link.Name)
 	if err != nil {
 		c.Log.Warnf("gratuitous ARP on %s: %v", t.link.Name, err)
@@ -62,6 +66,30 @@ func announce(c *ocf.Context, cfg config, t target) {
 	f, err := conn.File()
 	if err != nil || !spawnGARP(c, ip, t.link.Name, cfg.arpCount-1, first.Add(every), f) {
 		conn.Close()
+	}
+}
+
+// announceNA is announce for IPv6: unsolicited Neighbor Advertisements,
+// the first before start returns, the rest as for IPv4. (resource-agents
+// sends them all before start returns when arp_bg is unset; here arp_bg
+// means the same for both families, and false gives that behaviour.)
+func announceNA(c *ocf.Context, cfg config, t target) {
+	conn, err := garp.DialNA(t.link.Name, cfg.ip)
+	if err != nil {
+		c.Log.Warnf("neighbor advertisement on %s: %v", t.link.Name, err)
+		return
+	}
+	defer conn.Close()
+	count, every := cfg.arpCount, interval(cfg)
+	if cfg.arpBg && count > 1 {
+		count = 1
+	}
+	first := time.Now()
+	if err := garp.AnnounceNA(c, conn, count, every, nil); err != nil {
+		c.Log.Warnf("neighbor advertisement: %v", err)
+	}
+	if count < cfg.arpCount {
+		spawnGARP(c, cfg.ip, t.link.Name, cfg.arpCount-1, first.Add(every), nil)
 	}
 }
 
@@ -158,22 +186,20 @@ func runGARP(c *ocf.Context) error {
 	if err != nil {
 		return ocf.Fail(ocf.ErrGeneric, "%v", err)
 	}
-	conn, err := garp.Dial(link.Name)
-	if err != nil {
-		return ocf.Fail(ocf.ErrGeneric, "%v", err)
-	}
-	defer conn.Close()
 	time.Sleep(time.Until(time.Unix(0, at)))
 	still := func() error {
-		addrs, err := h.Addrs4()
+		addrs, err := h.AddrsOf(ip)
 		if err == nil && len(netif.Holding(addrs, ip, 0, link.Index)) == 0 {
 			return errVIPGone
 		}
 		return err
 	}
 	every := time.Duration(c.Params.Int(pARPInterval)) * time.Millisecond
-	// Not c's deadline: the operation's timeout bounds start, not this.
-	err = garp.Announce(context.Background(), conn, conn.HardwareAddr(), ip, count, every, still)
+	if ip.Is6() {
+		err = sendNAs(link.Name, ip, count, every, still)
+	} else {
+		err = sendARPs(link.Name, ip, count, every, still)
+	}
 	pidfile := c.StateFile(garpPidfileName(ip))
 	if pid, _ := ocf.ReadPidFile(pidfile); pid == os.Getpid() {
 		_ = os.Remove(pidfile)
@@ -182,6 +208,26 @@ func runGARP(c *ocf.Context) error {
 		return ocf.Fail(ocf.ErrGeneric, "%v", err)
 	}
 	return nil
+}
+
+// sendARPs and sendNAs are the detached sender's loops. Not the action's
+// deadline: the operation's timeout bounds start, not this.
+func sendARPs(nic string, ip netip.Addr, count int, every time.Duration, still func() error) error {
+	conn, err := garp.Dial(nic)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return garp.Announce(context.Background(), conn, conn.HardwareAddr(), ip, count, every, still)
+}
+
+func sendNAs(nic string, ip netip.Addr, count int, every time.Duration, still func() error) error {
+	conn, err := garp.DialNA(nic, ip)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return garp.AnnounceNA(context.Background(), conn, count, every, still)
 }
 
 var errVIPGone = errors.New("the address is no longer configured")

@@ -84,7 +84,7 @@ func locate(c *ocf.Context, h *netif.Host, ip netip.Addr, rec *record) ([]netif.
 		}
 		want.Bits = r.Dst.Bits()
 	}
-	addrs, err := h.Addrs4()
+	addrs, err := h.AddrsOf(ip)
 	if err != nil {
 		return nil, err
 	}
@@ -111,6 +111,16 @@ func checkHeld(c *ocf.Context, h *netif.Host, a netif.Addr) error {
 		if want := link.Name + ":" + label; a.Label != want {
 			return ocf.Fail(ocf.ErrGeneric, "%s on %s lacks label %s", a.Prefix, link.Name, want)
 		}
+	}
+	// Until duplicate address detection ends the kernel neither uses nor
+	// answers for the address: not running yet. A failed detection means
+	// another node has it.
+	switch {
+	case a.Flags&netif.FlagDADFailed != 0:
+		return ocf.Fail(ocf.ErrGeneric, "IPv6 address collision %s [DAD]: another node on %s uses it", a.Prefix.Addr(), link.Name)
+	case a.Flags&netif.FlagTentative != 0:
+		c.Log.Infof("%s on %s is tentative: duplicate address detection has not ended", a.Prefix, link.Name)
+		return ocf.NotRunning.Err()
 	}
 	if c.Params.Bool(pCheckLinkStatus) && (link.OperDown || !link.AdminUp) {
 		c.Log.Warnf("%s is on %s, which is down", a.Prefix, link.Name)

@@ -93,6 +93,9 @@ func uniqueClone(c *ocf.Context) error {
 	if err != nil || n < 0 {
 		return ocf.Fail(ocf.ErrConfigured, "unique_clone_address needs the clone instance number (CRM_meta_clone)")
 	}
+	if !ip.Is4() {
+		return ocf.Fail(ocf.ErrConfigured, "unique_clone_address is for IPv4 addresses only")
+	}
 	b := ip.As4()
 	if int(b[3])+n > 254 {
 		return ocf.Fail(ocf.ErrConfigured, "%s plus clone instance %d leaves the last octet's range", ip, n)

@@ -64,7 +64,7 @@ func resolve(h *netif.Host, cfg config, addrs []netif.Addr) (target, error) {
 var errLabel = errors.New("label too long")
 
 func chooseRoute(h *netif.Host, ip netip.Addr, want netif.Want) (netif.Route, error) {
-	routes, err := h.Routes4()
+	routes, err := h.RoutesOf(ip)
 	if err != nil {
 		return netif.Route{}, err
 	}
@@ -82,6 +82,9 @@ func chooseRoute(h *netif.Host, ip netip.Addr, want netif.Want) (netif.Route, er
 // broadcastFor applies the broadcast parameter: an address as given, "+"
 // all host bits set, "-" none set, empty the base address's or computed.
 func broadcastFor(addrs []netif.Addr, param string, p netip.Prefix, linkIndex int) (netip.Addr, error) {
+	if p.Addr().Is6() {
+		return netip.Addr{}, nil
+	}
 	switch param {
 	case "+":
 		return netif.Broadcast(p), nil

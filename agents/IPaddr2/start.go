@@ -1,7 +1,9 @@
 package main
 
 import (
+	"errors"
 	"net/netip"
+	"time"
 
 	"github.com/ocfnet/ocfnet/pkg/netif"
 	"github.com/ocfnet/ocfnet/pkg/ocf"
@@ -23,7 +25,7 @@ func start(c *ocf.Context) error {
 		return ocf.Fail(ocf.ErrGeneric, "%v", err)
 	}
 	defer h.Close()
-	addrs, err := h.Addrs4()
+	addrs, err := h.AddrsOf(cfg.ip)
 	if err != nil {
 		return ocf.Fail(ocf.ErrGeneric, "%v", err)
 	}
@@ -54,7 +56,7 @@ func alreadyStarted(c *ocf.Context, cfg config, t target, held netif.Addr) error
 // add puts the VIP on the interface and announces it. Every failure after
 // a change undoes it, so a failed start leaves the host as it was.
 func add(c *ocf.Context, h *netif.Host, cfg config, t target, addrs []netif.Addr) error {
-	if cfg.runARPing && !t.link.Loopback {
+	if cfg.runARPing && cfg.ip.Is4() && !t.link.Loopback {
 		if err := probeDuplicate(c, cfg, t); err != nil {
 			return err
 		}
@@ -66,19 +68,38 @@ func add(c *ocf.Context, h *netif.Host, cfg config, t target, addrs []netif.Addr
 			return ocf.Fail(ocf.ErrGeneric, "lvs_support: %v", err)
 		}
 	}
-	a := netif.Addr{Prefix: t.prefix, LinkIndex: t.link.Index, Label: t.label, Broadcast: t.broadcast}
-	if cfg.noPrefix {
-		a.Flags |= netif.FlagNoPrefixRoute
-	}
+	a := vipAddr(cfg, t)
 	undo := func() {
 		_ = h.DelAddr(a)
 		restoreLoopback(c, h, rec)
 		if rec.BroughtUp {
 			_ = h.SetDown(t.link)
 		}
+		removeAddrLabel(c, h, cfg.ip, rec)
+		removeRecord(c, cfg.ip)
+	}
+	// The label goes first, so the VIP is never a source address, not
+	// even for a moment.
+	if cfg.addrLabel {
+		if err := h.AddAddrLabel(netip.PrefixFrom(cfg.ip, ipv6Bits), cfg.labelValue); err != nil {
+			return ocf.Fail(ocf.ErrGeneric, "lvs_ipv6_addrlabel: %v", err)
+		}
+		rec.AddrLabel, rec.LabelValue = true, cfg.labelValue
+	}
+	// Subscribing before the address exists means the end of duplicate
+	// address detection cannot be missed.
+	var ev *netif.AddrEvents
+	if dadRuns(cfg) {
+		var err error
+		if ev, err = netif.SubscribeAddrs(cfg.ip); err != nil {
+			undo()
+			return ocf.Fail(ocf.ErrGeneric, "%v", err)
+		}
+		defer ev.Close()
 	}
 	if err := h.AddAddr(t.link, a); err != nil {
 		restoreLoopback(c, h, rec)
+		removeAddrLabel(c, h, cfg.ip, rec)
 		return ocf.Fail(ocf.ErrGeneric, "failed to add IP: %v", err)
 	}
 	if !t.link.AdminUp {
@@ -91,13 +112,75 @@ func add(c *ocf.Context, h *netif.Host, cfg config, t target, addrs []netif.Addr
 		undo()
 		return ocf.Fail(ocf.ErrGeneric, "%s has no carrier: not adding %s", t.link.Name, t.prefix)
 	}
+	// Saved before the wait for duplicate address detection: if start is
+	// killed during it, stop still knows what to remove.
 	if err := saveRecordOrFail(c, cfg.ip, rec); err != nil {
 		undo()
 		return err
 	}
+	if ev != nil {
+		if err := awaitDAD(c, h, ev, t); err != nil {
+			undo()
+			return err
+		}
+	}
 	c.Log.Infof("added %s to %s", t.prefix, t.link.Name)
 	announce(c, cfg, t)
 	return nil
+}
+
+// vipAddr is the address start adds.
+func vipAddr(cfg config, t target) netif.Addr {
+	a := netif.Addr{Prefix: t.prefix, LinkIndex: t.link.Index, Label: t.label, Broadcast: t.broadcast}
+	if cfg.noPrefix {
+		a.Flags |= netif.FlagNoPrefixRoute
+	}
+	if cfg.ip.Is6() {
+		if cfg.noDAD {
+			a.Flags |= netif.FlagNoDAD
+		}
+		a.Preferred = cfg.preferred
+	}
+	return a
+}
+
+// dadRuns reports whether the kernel runs duplicate address detection on
+// the VIP: IPv6, unless nodad is set. (A link with accept_dad=0 skips it
+// too; the wait then ends at the first look.)
+func dadRuns(cfg config) bool { return cfg.ip.Is6() && !cfg.noDAD }
+
+// awaitDAD waits for the kernel's verdict on the VIP, bounded by the
+// operation's timeout.
+func awaitDAD(c *ocf.Context, h *netif.Host, ev *netif.AddrEvents, t target) error {
+	deadline, ok := c.Deadline()
+	if !ok {
+		deadline = time.Now().Add(dadWaitDefault)
+	}
+	began := time.Now()
+	err := h.AwaitDAD(ev, t.prefix, t.link.Index, deadline)
+	switch {
+	case errors.Is(err, netif.ErrDADFailed):
+		return ocf.Fail(ocf.ErrGeneric, "IPv6 address collision %s [DAD]: another node on %s uses it", t.prefix.Addr(), t.link.Name)
+	case err != nil:
+		return ocf.Fail(ocf.ErrGeneric, "%s on %s: %v", t.prefix, t.link.Name, err)
+	}
+	c.Log.Debugf("duplicate address detection of %s took %v", t.prefix, time.Since(began).Round(time.Millisecond))
+	return nil
+}
+
+// dadWaitDefault bounds the wait when the action has no deadline (a hand
+// run without CRM_meta_timeout): Linux's detection takes one second by
+// default (one probe, RetransTimer 1 s, RFC 4862 §5.1).
+const dadWaitDefault = 20 * time.Second
+
+// removeAddrLabel undoes lvs_ipv6_addrlabel.
+func removeAddrLabel(c *ocf.Context, h *netif.Host, ip netip.Addr, rec record) {
+	if !rec.AddrLabel {
+		return
+	}
+	if err := h.DelAddrLabel(netip.PrefixFrom(ip, ipv6Bits), rec.LabelValue); err != nil {
+		c.Log.Warnf("lvs_ipv6_addrlabel: %v", err)
+	}
 }
 
 func saveRecordOrFail(c *ocf.Context, ip netip.Addr, r record) error {

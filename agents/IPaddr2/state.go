@@ -21,6 +21,9 @@ type record struct {
 	BroughtUp bool           `json:"brought_up,omitempty"` // start set the link up
 	Loopback  []netip.Prefix `json:"loopback,omitempty"`   // LVS copies removed from lo
 	LoopIndex int            `json:"loop_index,omitempty"`
+	// IPv6: start gave the VIP an address label (lvs_ipv6_addrlabel).
+	AddrLabel  bool   `json:"addr_label,omitempty"`
+	LabelValue uint32 `json:"label_value,omitempty"`
 }
 
 func recordName(ip netip.Addr) string { return "ocfnet-IPaddr2-" + ip.String() }

@@ -9,8 +9,14 @@ import (
 	"github.com/ocfnet/ocfnet/pkg/ocf"
 )
 
-// routeCacheFlush is written to flush the IPv4 routing cache (flush_routes).
-const routeCacheFlush = "/proc/sys/net/ipv4/route/flush"
+// routeCacheFlush is written to flush a family's routing cache
+// (flush_routes).
+func routeCacheFlush(ip netip.Addr) string {
+	if ip.Is6() {
+		return "/proc/sys/net/ipv6/route/flush"
+	}
+	return "/proc/sys/net/ipv4/route/flush"
+}
 
 // stop removes the VIP wherever this resource's address is configured. It
 // needs only ip: stop must succeed when nothing can be running, even with
@@ -50,7 +56,7 @@ func stop(c *ocf.Context) error {
 	if left, _, err := configured(c, h, ip, rec); err != nil || len(left) > 0 {
 		return ocf.Fail(ocf.ErrGeneric, "%s is still configured after removal", ip)
 	}
-	finishStop(c, h, rec)
+	finishStop(c, h, ip, rec)
 	removeRecord(c, ip)
 	return nil
 }
@@ -60,7 +66,7 @@ func stop(c *ocf.Context) error {
 // known, any prefix counts and known is false. With nic given, only that
 // interface counts, as in monitor.
 func configured(c *ocf.Context, h *netif.Host, ip netip.Addr, rec *record) (held []netif.Addr, known bool, err error) {
-	addrs, err := h.Addrs4()
+	addrs, err := h.AddrsOf(ip)
 	if err != nil {
 		return nil, false, err
 	}
@@ -89,12 +95,18 @@ func configured(c *ocf.Context, h *netif.Host, ip netip.Addr, rec *record) (held
 }
 
 // finishStop undoes start's side effects beyond the address.
-func finishStop(c *ocf.Context, h *netif.Host, rec *record) {
+func finishStop(c *ocf.Context, h *netif.Host, ip netip.Addr, rec *record) {
 	if rec != nil {
 		restoreLoopback(c, h, *rec)
+		removeAddrLabel(c, h, ip, *rec)
+	} else if ip.Is6() && c.Params.Bool(pLVSv6Addrlabel) {
+		// No record (start was interrupted before saving it, or the
+		// state directory was wiped): remove the label start would have
+		// added, as resource-agents does.
+		removeAddrLabel(c, h, ip, record{AddrLabel: true, LabelValue: uint32(c.Params.Int(pLVSv6AddrlabelVal))})
 	}
 	if c.Params.Bool(pFlushRoutes) {
-		if err := os.WriteFile(routeCacheFlush, []byte("1"), 0); err != nil {
+		if err := os.WriteFile(routeCacheFlush(ip), []byte("1"), 0); err != nil {
 			c.Log.Warnf("flush_routes: %v", err)
 		}
 	}

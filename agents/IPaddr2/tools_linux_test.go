@@ -30,6 +30,14 @@ func TestLinuxOCFTester(t *testing.T) {
 	}
 }
 
+func TestLinuxOCFTesterIPv6(t *testing.T) {
+	n, _ := oneLink6(t)
+	agenttest.OCFTester(t, n.ns, n.rsctmp, agentBin, "ip="+vip6, "arp_count=2")
+	if _, ok := n.ns.Addr6(t, "eth0", vip6+"/64"); ok {
+		t.Error("ocf-tester's final stop left the VIP")
+	}
+}
+
 // TestLinuxOCFT runs ocft/IPaddr2 inside the namespace its cases expect.
 func TestLinuxOCFT(t *testing.T) {
 	testnet.RequireRoot(t)
@@ -37,5 +45,8 @@ func TestLinuxOCFT(t *testing.T) {
 	ns, peer := net.NS("ocft"), net.NS("peer")
 	net.Veth(ns, "ocft0", peer, "eth0")
 	ns.IP(t, "addr", "add", "192.168.150.1/24", "dev", "ocft0")
+	// A case sets ocft0 down, which flushes IPv6 addresses by default.
+	ns.Run(t, "sysctl", "-qw", "net.ipv6.conf.ocft0.keep_addr_on_down=1")
+	ns.IP(t, "addr", "add", "2001:db8:150::1/64", "dev", "ocft0", "nodad")
 	agenttest.OCFT(t, ns, "../../ocft/IPaddr2", agentBin)
 }

@@ -23,7 +23,7 @@ func validateAll(c *ocf.Context) error {
 		return ocf.Fail(ocf.ErrGeneric, "%v", err)
 	}
 	defer h.Close()
-	addrs, err := h.Addrs4()
+	addrs, err := h.AddrsOf(cfg.ip)
 	if err != nil {
 		return ocf.Fail(ocf.ErrGeneric, "%v", err)
 	}

@@ -1,5 +1,6 @@
 // Package garp sends gratuitous ARP announcements and probes for IPv4
-// address conflicts on Ethernet links.
+// address conflicts on Ethernet links, and their IPv6 counterpart,
+// unsolicited Neighbor Advertisements (RFC 4861 §7.2.6, see na.go).
 //
 // An announcement tells the neighbours on a link that an address now
 // lives at this host's hardware address (RFC 5227 §3, RFC 5944 §4.6), so

@@ -11,6 +11,10 @@ type Addr struct {
 	Label     string
 	Broadcast netip.Addr // invalid when none
 	Flags     int        // IFA_F_*
+	// Preferred, when not nil, is the preferred lifetime in seconds an
+	// added address gets (RFC 4862 §5.5.4); 0 makes it deprecated, so it
+	// is never chosen as a source address. nil: forever.
+	Preferred *uint32
 }
 
 // IFA_F_* flags from linux/if_addr.h.

@@ -3,6 +3,7 @@ package netif
 import (
 	"errors"
 	"fmt"
+	"net/netip"
 
 	"golang.org/x/sys/unix"
 )
@@ -82,9 +83,14 @@ func (h *Host) link(index int, name, what string) (Link, error) {
 }
 
 // Addrs4 returns every IPv4 address of the namespace in one dump.
-func (h *Host) Addrs4() ([]Addr, error) {
+func (h *Host) Addrs4() ([]Addr, error) { return h.addrs(unix.AF_INET) }
+
+// AddrsOf returns every address of ip's family in one dump.
+func (h *Host) AddrsOf(ip netip.Addr) ([]Addr, error) { return h.addrs(familyOf(ip)) }
+
+func (h *Host) addrs(family byte) ([]Addr, error) {
 	req := make([]byte, ifaddrmsgLen)
-	req[0] = unix.AF_INET
+	req[0] = family
 	out, err := dumpAll(h, unix.RTM_GETADDR, req, decodeAddr)
 	if err != nil {
 		return nil, fmt.Errorf("listing addresses: %w", err)
@@ -93,8 +99,13 @@ func (h *Host) Addrs4() ([]Addr, error) {
 }
 
 // Routes4 returns the IPv4 routes of all tables.
-func (h *Host) Routes4() ([]Route, error) {
-	out, err := dumpAll(h, unix.RTM_GETROUTE, encodeRouteDump(unix.AF_INET), decodeRoute)
+func (h *Host) Routes4() ([]Route, error) { return h.routes(unix.AF_INET) }
+
+// RoutesOf returns the routes of ip's family in all tables.
+func (h *Host) RoutesOf(ip netip.Addr) ([]Route, error) { return h.routes(familyOf(ip)) }
+
+func (h *Host) routes(family byte) ([]Route, error) {
+	out, err := dumpAll(h, unix.RTM_GETROUTE, encodeRouteDump(family), decodeRoute)
 	if err != nil {
 		return nil, fmt.Errorf("listing routes: %w", err)
 	}

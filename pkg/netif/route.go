@@ -40,8 +40,8 @@ type Want struct {
 }
 
 // Select returns the route a VIP gets its interface and prefix from: among
-// the main table's IPv4 link-scope unicast routes without a gateway that
-// contain vip (default, unreachable, blackhole and prohibit are other
+// the main table's unicast routes of vip's family without a gateway (for
+// IPv4, of link scope) that contain vip (default, unreachable, blackhole and prohibit are other
 // types and drop out), the longest prefix wins, then the lowest metric,
 // then the lowest interface index so the answer does not depend on dump
 // order. That is the route the kernel itself would use for vip.
@@ -64,9 +64,15 @@ func Select(routes []Route, vip netip.Addr, want Want) (Route, bool) {
 
 func eligible(r Route, vip netip.Addr, want Want) bool {
 	switch {
-	case !vip.Is4() || !r.Dst.Addr().Is4():
+	case vip.Is4() != r.Dst.Addr().Is4():
 		return false
-	case r.Table != TableMain || r.Type != TypeUnicast || r.Scope != ScopeLink || r.Gateway:
+	case r.Table != TableMain || r.Type != TypeUnicast || r.Gateway:
+		return false
+	// IPv4 connected routes have link scope; Linux gives every IPv6
+	// route universe scope, so for IPv6 only the missing gateway says
+	// the prefix is on the link (resource-agents takes a via route's
+	// gateway for the interface name there; we never use such a route).
+	case vip.Is4() && r.Scope != ScopeLink:
 		return false
 	case r.Dst.Bits() == 0 || !r.Dst.Contains(vip):
 		return false

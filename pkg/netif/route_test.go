@@ -20,6 +20,14 @@ func TestSelect(t *testing.T) {
 	deflt := link("0.0.0.0/0", 10, 0)
 	static := link("10.1.1.0/24", 11, 0)
 	static.Protocol = 4
+	// IPv6 routes: universe scope, metric always set by the kernel.
+	v6 := func(dst string, index, metric int) Route {
+		r := link(dst, index, metric)
+		r.Scope = 0
+		return r
+	}
+	v6via := v6("2001:db8:5::/64", 12, 1024)
+	v6via.Gateway = true
 	tests := []struct {
 		name      string
 		routes    []Route
@@ -43,7 +51,15 @@ func TestSelect(t *testing.T) {
 		{"longer netmask fits", []Route{link("10.1.1.0/24", 2, 0)}, "10.1.1.50", Want{Bits: 28, Protocol: AnyProtocol}, 2, 24, true},
 		{"proto filters", []Route{link("10.1.1.0/24", 2, 0), static}, "10.1.1.50", Want{Protocol: 4}, 11, 24, true},
 		{"host route", []Route{link("10.7.7.7/32", 6, 0)}, "10.7.7.7", Want{Protocol: AnyProtocol}, 6, 32, true},
-		{"IPv6 VIP never matches", []Route{link("10.1.1.0/24", 2, 0)}, "2001:db8::1", Want{Protocol: AnyProtocol}, 0, 0, false},
+		{"IPv6 VIP never matches an IPv4 route", []Route{link("10.1.1.0/24", 2, 0)}, "2001:db8::1", Want{Protocol: AnyProtocol}, 0, 0, false},
+		{"IPv4 VIP never matches an IPv6 route", []Route{v6("::/0", 2, 0), v6("::ffff:0:0/96", 3, 0)}, "10.1.1.1", Want{Protocol: AnyProtocol}, 0, 0, false},
+		{"IPv6 connected prefix", []Route{v6("2001:db8:1::/64", 2, 256), v6("fe80::/64", 2, 256)}, "2001:db8:1::10", Want{Protocol: AnyProtocol}, 2, 64, true},
+		{"IPv6 lowest metric on equal prefix", []Route{v6("2001:db8:1::/64", 2, 50), v6("2001:db8:1::/64", 3, 10)}, "2001:db8:1::10", Want{Protocol: AnyProtocol}, 3, 64, true},
+		{"IPv6 longest prefix", []Route{v6("2001:db8::/48", 2, 0), v6("2001:db8:0:1::/64", 3, 500)}, "2001:db8:0:1::9", Want{Protocol: AnyProtocol}, 3, 64, true},
+		{"IPv6 via route never chooses", []Route{v6via}, "2001:db8:5::1", Want{Protocol: AnyProtocol}, 0, 0, false},
+		{"IPv6 /128 route", []Route{v6("fd05::1/128", 4, 1024)}, "fd05::1", Want{Protocol: AnyProtocol}, 4, 128, true},
+		{"IPv6 link-local on the given nic", []Route{v6("fe80::/64", 2, 256), v6("fe80::/64", 3, 256)}, "fe80::99", Want{LinkIndex: 3, Protocol: AnyProtocol}, 3, 64, true},
+		{"IPv6 default never chooses", []Route{v6("::/0", 2, 0)}, "2001:db8:9::1", Want{Protocol: AnyProtocol}, 0, 0, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

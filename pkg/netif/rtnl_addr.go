@@ -11,6 +11,12 @@ import (
 // ifaddrmsg {family, prefixlen, flags, scope u8; index u32} and IFA_*
 // attributes.
 
+// ifaCacheinfoLen is the length of struct ifa_cacheinfo.
+const ifaCacheinfoLen = 16
+
+// Forever is the infinite lifetime (INFINITY_LIFE_TIME).
+const Forever = 0xffffffff
+
 // decodeAddr converts an RTM_NEWADDR message. ok is false for another
 // family or a message without an address.
 func decodeAddr(data []byte) (a Addr, ok bool) {
@@ -95,6 +101,14 @@ func encodeAddr(a Addr, linkIndex int) []byte {
 	}
 	if a.Flags > 0xff {
 		b = appendAttr(b, unix.IFA_FLAGS, u32(uint32(a.Flags)))
+	}
+	if a.Preferred != nil {
+		// struct ifa_cacheinfo: preferred and valid lifetimes, then two
+		// timestamps the kernel fills in.
+		ci := make([]byte, ifaCacheinfoLen)
+		binary.NativeEndian.PutUint32(ci[0:4], *a.Preferred)
+		binary.NativeEndian.PutUint32(ci[4:8], Forever)
+		b = appendAttr(b, unix.IFA_CACHEINFO, ci)
 	}
 	return b
 }

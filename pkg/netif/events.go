@@ -1,0 +1,162 @@
+package netif
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// IFA_F_* flags of an IPv6 address's duplicate address detection (RFC
+// 4862 §5.4), from linux/if_addr.h.
+const (
+	FlagNoDAD     = 0x02
+	FlagDADFailed = 0x08
+	FlagTentative = 0x40
+)
+
+// AddrEvents is a subscription to one family's address changes
+// (RTNLGRP_IPV4_IFADDR or RTNLGRP_IPV6_IFADDR). Subscribing before adding
+// an address means no change to it can be missed: the kernel reports the
+// end of duplicate address detection as a new RTM_NEWADDR, so start waits
+// exactly as long as DAD takes instead of polling.
+type AddrEvents struct {
+	c *conn
+}
+
+// SubscribeAddrs subscribes to address changes of ip's family in the
+// calling thread's namespace.
+func SubscribeAddrs(ip netip.Addr) (*AddrEvents, error) {
+	group := uint32(unix.RTNLGRP_IPV4_IFADDR)
+	if ip.Is6() {
+		group = unix.RTNLGRP_IPV6_IFADDR
+	}
+	fd, err := unix.Socket(unix.AF_NETLINK, unix.SOCK_RAW|unix.SOCK_CLOEXEC, unix.NETLINK_ROUTE)
+	if err != nil {
+		return nil, fmt.Errorf("opening rtnetlink: %w", err)
+	}
+	if err := unix.Bind(fd, &unix.SockaddrNetlink{Family: unix.AF_NETLINK, Groups: 1 << (group - 1)}); err != nil {
+		unix.Close(fd)
+		return nil, fmt.Errorf("subscribing to address changes: %w", err)
+	}
+	return &AddrEvents{c: &conn{fd: fd, buf: make([]byte, receiveBufferLen)}}, nil
+}
+
+// Close ends the subscription.
+func (e *AddrEvents) Close() { e.c.close() }
+
+// errEventsLost is the kernel dropping notifications for a full socket
+// (ENOBUFS): the caller must read the state again.
+var errEventsLost = errors.New("address notifications lost")
+
+// addrEvent is one notification: an address added or changed, or removed.
+type addrEvent struct {
+	Addr
+	removed bool
+}
+
+// next waits until deadline for the next datagram of notifications.
+func (e *AddrEvents) next(deadline time.Time) ([]addrEvent, error) {
+	left := time.Until(deadline)
+	if left <= 0 {
+		return nil, unix.EAGAIN
+	}
+	tv := unix.NsecToTimeval(left.Nanoseconds())
+	if err := unix.SetsockoptTimeval(e.c.fd, unix.SOL_SOCKET, unix.SO_RCVTIMEO, &tv); err != nil {
+		return nil, err
+	}
+	n, _, err := unix.Recvfrom(e.c.fd, e.c.buf, 0)
+	if errors.Is(err, unix.ENOBUFS) {
+		return nil, errEventsLost
+	}
+	if err != nil {
+		return nil, err
+	}
+	msgs, err := parseMessages(e.c.buf[:n])
+	if err != nil {
+		return nil, err
+	}
+	var out []addrEvent
+	for _, m := range msgs {
+		if m.typ != unix.RTM_NEWADDR && m.typ != unix.RTM_DELADDR {
+			continue
+		}
+		if a, ok := decodeAddr(m.data); ok {
+			out = append(out, addrEvent{Addr: a, removed: m.typ == unix.RTM_DELADDR})
+		}
+	}
+	return out, nil
+}
+
+// Errors of AwaitDAD.
+var (
+	ErrDADFailed  = errors.New("duplicate address detection failed: another node uses the address")
+	ErrDADTimeout = errors.New("duplicate address detection did not finish")
+	ErrAddrGone   = errors.New("the address disappeared during duplicate address detection")
+)
+
+// AwaitDAD waits until duplicate address detection of p on linkIndex
+// ends (RFC 4862 §5.4): nil when the address is usable, ErrDADFailed on a
+// collision, ErrDADTimeout at deadline. ev must have been subscribed
+// before the address was added.
+func (h *Host) AwaitDAD(ev *AddrEvents, p netip.Prefix, linkIndex int, deadline time.Time) error {
+	for {
+		a, err := h.current(p, linkIndex)
+		if err != nil {
+			return err
+		}
+		for {
+			if a == nil {
+				return ErrAddrGone
+			}
+			if done, err := dadState(*a); done {
+				return err
+			}
+			changed, err := ev.next(deadline)
+			if errors.Is(err, errEventsLost) {
+				break // read the state again
+			}
+			if errors.Is(err, unix.EAGAIN) || errors.Is(err, unix.EWOULDBLOCK) {
+				return fmt.Errorf("%w within %v", ErrDADTimeout, time.Until(deadline).Round(time.Millisecond))
+			}
+			if err != nil {
+				return fmt.Errorf("reading address changes: %w", err)
+			}
+			for _, c := range changed {
+				if c.Prefix == p && c.LinkIndex == linkIndex {
+					a = &c.Addr
+					if c.removed {
+						a = nil
+					}
+				}
+			}
+		}
+	}
+}
+
+// dadState reports whether a's detection has ended, and how.
+func dadState(a Addr) (done bool, err error) {
+	switch {
+	case a.Flags&FlagDADFailed != 0:
+		return true, ErrDADFailed
+	case a.Flags&FlagTentative != 0:
+		return false, nil
+	}
+	return true, nil
+}
+
+// current returns p on linkIndex as configured now, nil if it is not.
+func (h *Host) current(p netip.Prefix, linkIndex int) (*Addr, error) {
+	addrs, err := h.AddrsOf(p.Addr())
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range addrs {
+		if a.Prefix == p && a.LinkIndex == linkIndex {
+			return &a, nil
+		}
+	}
+	return nil, nil
+}
