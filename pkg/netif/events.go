@@ -51,14 +51,15 @@ func (e *AddrEvents) Close() { e.c.close() }
 // (ENOBUFS): the caller must read the state again.
 var errEventsLost = errors.New("address notifications lost")
 
-// addrEvent is one notification: an address added or changed, or removed.
-type addrEvent struct {
+// AddrEvent is one notification: an address added or changed, or removed.
+type AddrEvent struct {
 	Addr
-	removed bool
+	Removed bool
 }
 
-// next waits until deadline for the next datagram of notifications.
-func (e *AddrEvents) next(deadline time.Time) ([]addrEvent, error) {
+// Next waits until deadline for the next datagram of notifications; at
+// the deadline it returns an error satisfying errors.Is(err, unix.EAGAIN).
+func (e *AddrEvents) Next(deadline time.Time) ([]AddrEvent, error) {
 	left := time.Until(deadline)
 	if left <= 0 {
 		return nil, unix.EAGAIN
@@ -78,13 +79,13 @@ func (e *AddrEvents) next(deadline time.Time) ([]addrEvent, error) {
 	if err != nil {
 		return nil, err
 	}
-	var out []addrEvent
+	var out []AddrEvent
 	for _, m := range msgs {
 		if m.typ != unix.RTM_NEWADDR && m.typ != unix.RTM_DELADDR {
 			continue
 		}
 		if a, ok := decodeAddr(m.data); ok {
-			out = append(out, addrEvent{Addr: a, removed: m.typ == unix.RTM_DELADDR})
+			out = append(out, AddrEvent{Addr: a, Removed: m.typ == unix.RTM_DELADDR})
 		}
 	}
 	return out, nil
@@ -114,7 +115,7 @@ func (h *Host) AwaitDAD(ev *AddrEvents, p netip.Prefix, linkIndex int, deadline 
 			if done, err := dadState(*a); done {
 				return err
 			}
-			changed, err := ev.next(deadline)
+			changed, err := ev.Next(deadline)
 			if errors.Is(err, errEventsLost) {
 				break // read the state again
 			}
@@ -127,7 +128,7 @@ func (h *Host) AwaitDAD(ev *AddrEvents, p netip.Prefix, linkIndex int, deadline 
 			for _, c := range changed {
 				if c.Prefix == p && c.LinkIndex == linkIndex {
 					a = &c.Addr
-					if c.removed {
+					if c.Removed {
 						a = nil
 					}
 				}
