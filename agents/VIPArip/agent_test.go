@@ -25,6 +25,11 @@ func run(t testing.TB, action string, e ocf.MapEnv) (int, string, string) {
 }
 
 func TestBadInput(t *testing.T) {
+	// These tests run in this process's namespace: a row that wrongly
+	// passed validation must stop at the privilege check (4), never
+	// change the host.
+	defer func(f func() int) { geteuid = f }(geteuid)
+	geteuid = func() int { return 1000 }
 	keyFile := filepath.Join(t.TempDir(), "key")
 	if err := os.WriteFile(keyFile, []byte("s3cret\n"), 0o600); err != nil {
 		t.Fatal(err)
@@ -43,13 +48,19 @@ func TestBadInput(t *testing.T) {
 		{"no ip stop", "stop", env(), ocf.Success, ""},
 		{"good", "validate-all", env(ip, noHost), ocf.Success, ""},
 		{"invalid ip", "start", env("ip=192.168.13.300"), ocf.ErrConfigured, "invalid ip"},
-		{"IPv6", "start", env("ip=2001:db8::1"), ocf.ErrConfigured, "RIPng"},
+		{"IPv6 accepted", "validate-all", env("ip=2001:db8::1", "OCF_CHECK_LEVEL=0"), ocf.Success, ""},
+		{"IPv6 link-local", "start", env("ip=fe80::1"), ocf.ErrConfigured, "link-local"},
+		{"IPv6 multicast", "start", env("ip=ff02::9"), ocf.ErrConfigured, "unicast"},
+		{"IPv6 with authentication", "start", env("ip=2001:db8::1", "auth_mode=md5", "auth_key=x"), ocf.ErrConfigured, "RIPng"},
+		{"IPv6 global source", "start", env("ip=2001:db8::1", "source=2001:db8::2"), ocf.ErrConfigured, "link-local"},
+		{"IPv6 link-local source", "validate-all", env("ip=2001:db8::1", "source=fe80::2", "OCF_CHECK_LEVEL=0"), ocf.Success, ""},
+		{"IPv6 destination for an IPv4 ip", "start", env("ip=192.168.13.229", "destination=ff02::9"), ocf.ErrConfigured, "families"},
 		{"loopback ip", "start", env("ip=127.0.0.5"), ocf.ErrConfigured, "unicast"},
 		{"invalid ip probe", "monitor", env("ip=x"), ocf.NotRunning, ""},
 		{"invalid ip stop", "stop", env("ip=x"), ocf.Success, ""},
 		{"bad nic", "start", env(ip, "nic=eth0;ls"), ocf.ErrConfigured, "nic"},
 		{"bad source", "start", env(ip, "source=192.168.10"), ocf.ErrConfigured, "source"},
-		{"IPv6 source", "start", env(ip, "source=fe80::1"), ocf.ErrConfigured, "source"},
+		{"IPv6 source", "start", env(ip, "source=fe80::1"), ocf.ErrConfigured, "families"},
 		{"bad destination", "start", env(ip, "destination=224.0.0.9 nope"), ocf.ErrConfigured, "destination"},
 		{"two destinations", "validate-all", env(ip, "destination=192.168.10.255 192.168.10.220", noHost), ocf.Success, ""},
 		{"metric 16", "start", env(ip, "metric=16"), ocf.ErrConfigured, "metric"},

@@ -19,8 +19,11 @@ var authModes = map[string]rip.AuthMode{
 	"hmac-sha1": rip.AuthHMACSHA1, "hmac-sha256": rip.AuthHMACSHA256,
 }
 
-// ripv2Group is where RIPv2 routers listen (RFC 2453 §4.5).
-var ripv2Group = netip.MustParseAddr("224.0.0.9")
+// Where routers listen: RIPv2 (RFC 2453 §4.5) and RIPng (RFC 2080 §2.5.2).
+var (
+	ripv2Group = netip.MustParseAddr("224.0.0.9")
+	ripngGroup = netip.MustParseAddr("ff02::9")
+)
 
 // config is a validated resource definition, before this node's
 // interface, source and destinations are resolved.
@@ -54,11 +57,13 @@ func parseIP(v *ocf.Values) (netip.Addr, error) {
 	if err != nil {
 		return netip.Addr{}, fmt.Errorf("%w %q", errBadIP, s)
 	}
-	if a.Is6() {
-		return netip.Addr{}, fmt.Errorf("%w %q: IPv6 (RIPng) is not supported yet", errBadIP, s)
-	}
-	if a.As4()[0] == 0 || a.IsMulticast() || a.IsLoopback() || a == netip.AddrFrom4([4]byte{255, 255, 255, 255}) {
+	if a.IsMulticast() || a.IsLoopback() || a.IsUnspecified() ||
+		(a.Is4() && (a.As4()[0] == 0 || a == netip.AddrFrom4([4]byte{255, 255, 255, 255}))) {
 		return netip.Addr{}, fmt.Errorf("%w %q: not a unicast address", errBadIP, s)
+	}
+	// A link-local address exists on every link: no router forwards to it.
+	if a.IsLinkLocalUnicast() {
+		return netip.Addr{}, fmt.Errorf("%w %q: a link-local address cannot be routed", errBadIP, s)
 	}
 	return a, nil
 }
@@ -94,6 +99,9 @@ func parseConfig(c *ocf.Context) (config, error) {
 	for _, f := range strings.Fields(v.Get(pDestination)) {
 		cfg.destinations = append(cfg.destinations, netip.MustParseAddr(f))
 	}
+	if err := checkFamily(c, cfg); err != nil {
+		return config{}, err
+	}
 	if cfg.takeoverMetric >= cfg.metric && cfg.takeoverTime > 0 {
 		return config{}, ocf.Fail(ocf.ErrConfigured, "takeover_metric %d must be lower than metric %d", cfg.takeoverMetric, cfg.metric)
 	}
@@ -114,6 +122,30 @@ func parseConfig(c *ocf.Context) (config, error) {
 		}
 	}
 	return cfg, nil
+}
+
+// checkFamily refuses a source or destination of the other family than
+// ip, and what RIPng lacks: versions and authentication.
+func checkFamily(c *ocf.Context, cfg config) error {
+	for _, a := range append([]netip.Addr{cfg.source}, cfg.destinations...) {
+		if a.IsValid() && a.Is4() != cfg.ip.Is4() {
+			return ocf.Fail(ocf.ErrConfigured, "%s and ip %s are of different address families", a, cfg.ip)
+		}
+	}
+	if cfg.ip.Is4() {
+		return nil
+	}
+	// RFC 2080 §2.2: RIPng leaves authentication to IPsec.
+	if mode := c.Params.Get(pAuthMode); mode != "none" {
+		return ocf.Fail(ocf.ErrConfigured, "auth_mode %s: RIPng (an IPv6 ip) has no authentication", mode)
+	}
+	if cfg.source.IsValid() && !cfg.source.IsLinkLocalUnicast() {
+		return ocf.Fail(ocf.ErrConfigured, "source %s: RIPng is sent from a link-local address (RFC 2080 §2.1)", cfg.source)
+	}
+	if c.Params.IsSet(pRIPVersion) {
+		c.Log.Debugf("rip_version ignored for an IPv6 ip: RIPng has one version")
+	}
+	return nil
 }
 
 // parseAuth reads auth_mode and the key. A key that cannot be read is 5
@@ -156,7 +188,7 @@ type placement struct {
 
 var (
 	errNoDefault = errors.New("no default route to choose the interface from: set nic")
-	errNoSource  = errors.New("no IPv4 address to announce from")
+	errNoSource  = errors.New("no address to announce from")
 )
 
 // place resolves nic, source and destinations on this node.
@@ -166,12 +198,12 @@ func place(h *netif.Host, cfg config) (placement, error) {
 	if cfg.nic != "" {
 		p.link, err = h.Link(cfg.nic)
 	} else {
-		p.link, err = defaultLink(h)
+		p.link, err = defaultLink(h, cfg.ip)
 	}
 	if err != nil {
 		return p, err
 	}
-	addrs, err := h.Addrs4()
+	addrs, err := h.AddrsOf(cfg.ip)
 	if err != nil {
 		return p, err
 	}
@@ -184,23 +216,43 @@ func place(h *netif.Host, cfg config) (placement, error) {
 		base = held[0]
 	} else {
 		var ok bool
-		if base, ok = netif.Primary(addrs, p.link.Index); !ok {
+		if base, ok = sourceAddr(addrs, cfg.ip, p.link.Index); !ok {
 			return p, fmt.Errorf("%w on %s", errNoSource, p.link.Name)
 		}
 	}
 	p.source = base.Prefix.Addr()
 	p.destinations = cfg.destinations
 	if len(p.destinations) == 0 {
-		p.destinations = []netip.Addr{ripv2Group}
-		if cfg.version == 1 {
+		switch {
+		case cfg.ip.Is6():
+			p.destinations = []netip.Addr{ripngGroup}
+		case cfg.version == 1:
 			p.destinations = []netip.Addr{netif.Broadcast(base.Prefix)}
+		default:
+			p.destinations = []netip.Addr{ripv2Group}
 		}
 	}
 	return p, nil
 }
 
-func defaultLink(h *netif.Host) (netif.Link, error) {
-	routes, err := h.Routes4()
+// sourceAddr is the address announcements come from by default: the
+// interface's primary IPv4 address, or for RIPng its link-local address
+// (RFC 2080 §2.1), once duplicate address detection has passed.
+func sourceAddr(addrs []netif.Addr, ip netip.Addr, linkIndex int) (netif.Addr, bool) {
+	if ip.Is4() {
+		return netif.Primary(addrs, linkIndex)
+	}
+	for _, a := range addrs {
+		if a.LinkIndex == linkIndex && a.Prefix.Addr().IsLinkLocalUnicast() &&
+			a.Flags&(netif.FlagTentative|netif.FlagDADFailed) == 0 {
+			return a, true
+		}
+	}
+	return netif.Addr{}, false
+}
+
+func defaultLink(h *netif.Host, ip netip.Addr) (netif.Link, error) {
+	routes, err := h.RoutesOf(ip)
 	if err != nil {
 		return netif.Link{}, err
 	}

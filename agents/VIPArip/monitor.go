@@ -24,11 +24,11 @@ func monitor(c *ocf.Context) error {
 		return ocf.Fail(ocf.ErrGeneric, "%v", err)
 	}
 	defer h.Close()
-	addrs, err := h.Addrs4()
+	addrs, err := h.AddrsOf(ip)
 	if err != nil {
 		return ocf.Fail(ocf.ErrGeneric, "%v", err)
 	}
-	if len(netif.Holding(addrs, ip, hostBits, 0)) == 0 {
+	if len(netif.Holding(addrs, ip, ip.BitLen(), 0)) == 0 {
 		return ocf.NotRunning.Err()
 	}
 	reg, err := registry(c)

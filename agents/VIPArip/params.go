@@ -37,7 +37,7 @@ var params = []ocf.Param{
 	{Name: pNIC, Kind: ocf.String, Check: netif.CheckName,
 		Short: "Interface to announce on",
 		Long:  "The interface the RIP announcements leave from. Empty: the interface of the default route."},
-	{Name: pSource, Kind: ocf.String, Check: checkIPv4,
+	{Name: pSource, Kind: ocf.String, Check: checkAddr,
 		Short: "Source address of the announcements",
 		Long:  "Source address of the announcements; routers use it as the route's next hop. It must be on nic. Empty: the primary address of nic."},
 	{Name: pDestination, Kind: ocf.String, Check: checkDestinations,
@@ -89,20 +89,14 @@ var params = []ocf.Param{
 		Long:  "Accepted for compatibility with ocf:heartbeat:VIPArip and ignored: no quagga is used."},
 }
 
-func checkIPv4(s string) error {
-	a, err := ocf.ParseAddr(s)
-	if err != nil {
-		return err
-	}
-	if !a.Is4() {
-		return fmt.Errorf("%q is not an IPv4 address", s)
-	}
-	return nil
+func checkAddr(s string) error {
+	_, err := ocf.ParseAddr(s)
+	return err
 }
 
 func checkDestinations(s string) error {
 	for _, f := range strings.Fields(s) {
-		if err := checkIPv4(f); err != nil {
+		if err := checkAddr(f); err != nil {
 			return err
 		}
 	}

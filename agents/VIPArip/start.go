@@ -11,9 +11,6 @@ import (
 	"github.com/ocfnet/ocfnet/pkg/rip"
 )
 
-// hostBits is the prefix length of the VIP: a host route is announced.
-const hostBits = 32
-
 // start holds the VIP, announces it at once with the takeover metric,
 // registers it with the node's announcer and makes sure that one runs.
 // Any failure undoes what it did.
@@ -62,18 +59,27 @@ func start(c *ocf.Context) error {
 	return nil
 }
 
-func vipPrefix(ip netip.Addr) netip.Prefix { return netip.PrefixFrom(ip, hostBits) }
+// vipPrefix is the VIP as a host route: /32, or /128 for IPv6.
+func vipPrefix(ip netip.Addr) netip.Prefix { return netip.PrefixFrom(ip, ip.BitLen()) }
 
-// holdVIP adds ip/32 to link unless it is there; added reports a change.
+// holdVIP adds the VIP as a host address to link unless it is there;
+// added reports a change.
 func holdVIP(h *netif.Host, ip netip.Addr, link netif.Link) (added bool, err error) {
-	addrs, err := h.Addrs4()
+	addrs, err := h.AddrsOf(ip)
 	if err != nil {
 		return false, err
 	}
-	if len(netif.Holding(addrs, ip, hostBits, link.Index)) > 0 {
+	if len(netif.Holding(addrs, ip, ip.BitLen(), link.Index)) > 0 {
 		return false, nil
 	}
-	return true, h.AddAddr(link, netif.Addr{Prefix: vipPrefix(ip), LinkIndex: link.Index})
+	a := netif.Addr{Prefix: vipPrefix(ip), LinkIndex: link.Index}
+	if ip.Is6() {
+		// The VIP lives on no link's prefix: it is reached through the
+		// routers, so neighbours cannot hold a duplicate and duplicate
+		// address detection would only keep it unusable for a second.
+		a.Flags |= netif.FlagNoDAD
+	}
+	return true, h.AddAddr(link, a)
 }
 
 // register puts the route in the registry and, if it is new, sends the

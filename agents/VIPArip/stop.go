@@ -89,7 +89,7 @@ func fromParams(c *ocf.Context) *announce.Entry {
 	return &e
 }
 
-// dropVIP removes ip/32 from every interface and checks it is gone: stop
+// dropVIP removes the VIP host address from every interface and checks it is gone: stop
 // never succeeds while the VIP is still held.
 func dropVIP(c *ocf.Context, ip netip.Addr) error {
 	h, err := netif.Open()
@@ -98,11 +98,11 @@ func dropVIP(c *ocf.Context, ip netip.Addr) error {
 	}
 	defer h.Close()
 	for range 2 {
-		addrs, err := h.Addrs4()
+		addrs, err := h.AddrsOf(ip)
 		if err != nil {
 			return ocf.Fail(ocf.ErrGeneric, "%v", err)
 		}
-		held := netif.Holding(addrs, ip, hostBits, 0)
+		held := netif.Holding(addrs, ip, ip.BitLen(), 0)
 		if len(held) == 0 {
 			return nil
 		}

@@ -116,13 +116,13 @@ func SelectLocal(routes []Route, vip netip.Addr, want Want) (Route, bool) {
 	return c[0], true
 }
 
-// Default returns the main table's IPv4 default route with the lowest
-// metric (the one the kernel uses), if any.
+// Default returns the main table's default route with the lowest metric
+// (the one the kernel uses), if any, among routes of one family.
 func Default(routes []Route) (Route, bool) {
 	var best Route
 	found := false
 	for _, r := range routes {
-		if r.Table != TableMain || r.Type != TypeUnicast || !r.Dst.Addr().Is4() || r.Dst.Bits() != 0 {
+		if r.Table != TableMain || r.Type != TypeUnicast || r.Dst.Bits() != 0 {
 			continue
 		}
 		if !found || r.Metric < best.Metric || (r.Metric == best.Metric && r.LinkIndex < best.LinkIndex) {
