@@ -161,6 +161,9 @@ func (a *Announcer) sendAll(due []Entry, now time.Time) error {
 // SendBatch encodes b and sends it to each of its destinations. The caller
 // holds the registry lock (the sequence number is stored there).
 func SendBatch(reg Registry, send SendFunc, b Batch, now time.Time) error {
+	if b.Entry.VIP.Is6() {
+		return sendNg(send, b)
+	}
 	key := b.Entry.Auth.RIPKey()
 	var seq uint32
 	if key.Mode != rip.AuthNone {
@@ -171,6 +174,25 @@ func SendBatch(reg Registry, send SendFunc, b Batch, now time.Time) error {
 	}
 	msg := &rip.Message{Command: rip.Response, Version: b.Entry.Version, Routes: b.Routes}
 	payload, err := key.Marshal(msg, seq)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, dst := range b.Entry.Destinations {
+		errs = append(errs, send(b.Entry, dst, payload))
+	}
+	return errors.Join(errs...)
+}
+
+// errNgAuth: RIPng has no authentication of its own (RFC 2080 §2.2).
+var errNgAuth = errors.New("announce: RIPng cannot be authenticated")
+
+// sendNg is SendBatch for RIPng.
+func sendNg(send SendFunc, b Batch) error {
+	if b.Entry.Auth.Mode != rip.AuthNone {
+		return errNgAuth
+	}
+	payload, err := rip.MarshalNg(&rip.Message{Command: rip.Response, Routes: b.Routes})
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,8 @@ package announce
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/netip"
 	"sync"
 	"testing"
@@ -304,5 +306,63 @@ func TestEntryGroup(t *testing.T) {
 		if c.group() == a.group() {
 			t.Errorf("different %s, same group", name)
 		}
+	}
+}
+
+func entry6(i int) Entry {
+	e := entry(i)
+	e.VIP = netip.AddrFrom16([16]byte{0x20, 0x01, 0x0d, 0xb8, 0, 0x13, 15: byte(i)})
+	e.Source = netip.MustParseAddr("fe80::221")
+	e.Destinations = []netip.Addr{netip.MustParseAddr("ff02::9")}
+	return e
+}
+
+// TestRIPngBatches: IPv6 entries travel as RIPng, never with IPv4 ones,
+// in datagrams that fit a minimum-MTU link; authentication is refused.
+func TestRIPngBatches(t *testing.T) {
+	var entries []Entry
+	for i := range 70 {
+		entries = append(entries, entry6(i), entry(i))
+	}
+	var v4, v6 []int
+	for _, b := range Batches(entries, t0) {
+		for _, r := range b.Routes {
+			if r.Prefix.Addr().Is4() != b.Entry.VIP.Is4() {
+				t.Fatalf("a batch mixes families: %v in the batch of %v", r.Prefix, b.Entry.VIP)
+			}
+		}
+		if b.Entry.VIP.Is6() {
+			v6 = append(v6, len(b.Routes))
+		} else {
+			v4 = append(v4, len(b.Routes))
+		}
+	}
+	if fmt.Sprint(v6) != "[61 9]" || fmt.Sprint(v4) != "[25 25 20]" {
+		t.Errorf("batches: IPv6 %v (want [61 9]), IPv4 %v (want [25 25 20])", v6, v4)
+	}
+
+	var got []*rip.Message
+	send := func(_ Entry, dst netip.Addr, payload []byte) error {
+		m, err := rip.ParseNg(payload)
+		if err != nil {
+			return err
+		}
+		if dst.String() != "ff02::9" {
+			t.Errorf("sent to %v", dst)
+		}
+		got = append(got, m)
+		return nil
+	}
+	reg := Registry{Dir: t.TempDir()}
+	e := entry6(1)
+	if err := SendBatch(reg, send, Batch{Entry: e, Routes: []rip.Route{e.Route(e.MetricAt(t0))}}, t0); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || len(got[0].Routes) != 1 || got[0].Routes[0].Prefix.Bits() != 128 || got[0].Routes[0].Metric != 1 {
+		t.Errorf("sent %+v, want one /128 route with the takeover metric 1", got)
+	}
+	e.Auth = Auth{Mode: rip.AuthMD5, Key: []byte("k")}
+	if err := SendBatch(reg, send, Batch{Entry: e, Routes: []rip.Route{e.Route(2)}}, t0); !errors.Is(err, errNgAuth) {
+		t.Errorf("an authenticated RIPng batch: %v, want errNgAuth", err)
 	}
 }

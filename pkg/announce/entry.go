@@ -10,7 +10,11 @@ import (
 	"github.com/ocfnet/ocfnet/pkg/rip"
 )
 
-// Entry is one VIP's announcement, as VIPArip's start registers it.
+// Entry is one VIP's announcement, as VIPArip's start registers it. An
+// IPv6 VIP is announced with RIPng (RFC 2080): Source is then the
+// interface's link-local address, the destinations ff02::9 or routers'
+// link-local addresses, Version is ignored and Auth must be none. The
+// source's family keeps IPv4 and IPv6 entries in separate datagrams.
 type Entry struct {
 	VIP            netip.Addr    `json:"vip"`
 	Interface      string        `json:"interface"`
@@ -92,7 +96,11 @@ func Batches(entries []Entry, now time.Time) []Batch {
 		for i, e := range es {
 			routes[i] = e.Route(e.MetricAt(now))
 		}
-		for _, part := range rip.Batch(routes, es[0].Auth.RIPKey()) {
+		parts := rip.Batch(routes, es[0].Auth.RIPKey())
+		if es[0].VIP.Is6() {
+			parts = rip.NgBatch(routes)
+		}
+		for _, part := range parts {
 			out = append(out, Batch{Entry: es[0], Routes: part})
 		}
 	}

@@ -13,24 +13,27 @@ import (
 const multicastTTL = 1
 
 // Sender sends RIP datagrams from one address on one interface. It opens
-// a raw IPv4 socket for UDP: the kernel adds the IP header, the sender
-// writes UDP with source port 520. Nothing is ever received on it.
+// a raw socket for UDP: the kernel adds the IP header, the sender writes
+// UDP with source port 520 (RIPng: 521), so the port is never bound and a
+// routing daemon on the node keeps it. Nothing is ever received on it.
 type Sender struct {
-	fd  int
-	src netip.Addr
+	fd      int
+	src     netip.Addr
+	ifindex int
 }
 
 // NewSender opens a sender with source address src on interface ifname,
-// in the calling thread's network namespace.
+// in the calling thread's network namespace. An IPv6 src (a link-local
+// address) makes a RIPng sender.
 func NewSender(ifname string, ifindex int, src netip.Addr) (*Sender, error) {
-	if !src.Is4() {
-		return nil, fmt.Errorf("announce: source %v is not IPv4", src)
+	if src.Is6() {
+		return newSender6(ifname, ifindex, src)
 	}
 	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_RAW|unix.SOCK_CLOEXEC, unix.IPPROTO_UDP)
 	if err != nil {
 		return nil, fmt.Errorf("announce: raw socket: %w", err)
 	}
-	s := &Sender{fd: fd, src: src}
+	s := &Sender{fd: fd, src: src, ifindex: ifindex}
 	if err := s.setup(ifname, ifindex); err != nil {
 		unix.Close(fd)
 		return nil, err
@@ -67,6 +70,9 @@ func (s *Sender) setup(ifname string, ifindex int) error {
 // Send sends one RIP payload to dst (224.0.0.9, a subnet broadcast or a
 // router's unicast address), from port 520 to port 520.
 func (s *Sender) Send(dst netip.Addr, payload []byte) error {
+	if s.src.Is6() {
+		return s.send6(dst, payload)
+	}
 	if !dst.Is4() {
 		return fmt.Errorf("announce: destination %v is not IPv4", dst)
 	}

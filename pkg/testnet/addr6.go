@@ -51,3 +51,11 @@ func (ns *NS) Addr6(t testing.TB, ifName, cidr string) (Addr6, bool) {
 	}
 	return Addr6{}, false
 }
+
+// NoDAD turns duplicate address detection off for the interfaces created
+// in ns from now on, so their link-local addresses are usable at once (a
+// tentative address cannot be bound, e.g. as a RIPng source).
+func (ns *NS) NoDAD(t testing.TB) {
+	t.Helper()
+	ns.Run(t, "sysctl", "-qw", "net.ipv6.conf.all.accept_dad=0", "net.ipv6.conf.default.accept_dad=0")
+}

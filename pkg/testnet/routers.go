@@ -24,21 +24,33 @@ type FRR struct {
 // configuration (FRR syntax: key chains, interfaces, router rip).
 func (ns *NS) StartFRR(t testing.TB, ripdConf string) *FRR {
 	t.Helper()
-	for _, p := range []string{"/usr/lib/frr/zebra", "/usr/lib/frr/ripd", "/usr/bin/vtysh"} {
+	return ns.startFRR(t, "ripd", ripdConf)
+}
+
+// StartFRRNg starts zebra and ripngd (RIPng, RFC 2080) in ns with
+// ripngdConf as ripngd's configuration (router ripng, network IFNAME).
+func (ns *NS) StartFRRNg(t testing.TB, ripngdConf string) *FRR {
+	t.Helper()
+	return ns.startFRR(t, "ripngd", ripngdConf)
+}
+
+func (ns *NS) startFRR(t testing.TB, daemon, conf string) *FRR {
+	t.Helper()
+	for _, p := range []string{"/usr/lib/frr/zebra", "/usr/lib/frr/" + daemon, "/usr/bin/vtysh"} {
 		if _, err := os.Stat(p); err != nil {
 			t.Fatalf("%s missing: run make deps", p)
 		}
 	}
 	dir := daemonDir(t, "frr")
 	write(t, filepath.Join(dir, "zebra.conf"), "hostname "+ns.Name+"\n", "frr")
-	write(t, filepath.Join(dir, "ripd.conf"), "hostname "+ns.Name+"\n"+ripdConf, "frr")
+	write(t, filepath.Join(dir, daemon+".conf"), "hostname "+ns.Name+"\n"+conf, "frr")
 	f := &FRR{ns: ns, dir: dir}
 	common := []string{"-z", filepath.Join(dir, "zserv.api"), "--vty_socket", dir, "-u", "frr", "-g", "frr",
 		"-A", "127.0.0.1", "--log", "file:" + filepath.Join(dir, "log")}
 	ns.Start(t, append([]string{"/usr/lib/frr/zebra", "-f", filepath.Join(dir, "zebra.conf"), "-i", filepath.Join(dir, "zebra.pid")}, common...)...)
 	waitFile(t, filepath.Join(dir, "zserv.api"))
-	ns.Start(t, append([]string{"/usr/lib/frr/ripd", "-f", filepath.Join(dir, "ripd.conf"), "-i", filepath.Join(dir, "ripd.pid")}, common...)...)
-	waitFile(t, filepath.Join(dir, "ripd.vty"))
+	ns.Start(t, append([]string{"/usr/lib/frr/" + daemon, "-f", filepath.Join(dir, daemon+".conf"), "-i", filepath.Join(dir, daemon+".pid")}, common...)...)
+	waitFile(t, filepath.Join(dir, daemon+".vty"))
 	return f
 }
 
@@ -52,8 +64,32 @@ func (f *FRR) Vtysh(t testing.TB, command string) string {
 // then has it joined 224.0.0.9 there.
 func (f *FRR) WaitRIP(t testing.TB, ifnames ...string) {
 	t.Helper()
+	f.waitStatus(t, "show ip rip status", ifnames)
+}
+
+// WaitRIPng waits until ripngd has joined ff02::9 on every interface in
+// ifnames: it lists them in its status a second before it does.
+func (f *FRR) WaitRIPng(t testing.TB, ifnames ...string) {
+	t.Helper()
 	for range 500 {
-		status := f.Vtysh(t, "show ip rip status")
+		ready := true
+		for _, name := range ifnames {
+			if !strings.Contains(f.ns.IP(t, "-6", "maddr", "show", "dev", name), " ff02::9\n") {
+				ready = false
+			}
+		}
+		if ready {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("ripngd in %s never joined ff02::9 on %v:\n%s", f.ns.Name, ifnames, f.Log())
+}
+
+func (f *FRR) waitStatus(t testing.TB, command string, ifnames []string) {
+	t.Helper()
+	for range 500 {
+		status := f.Vtysh(t, command)
 		ready := true
 		for _, name := range ifnames {
 			if !strings.Contains(status, "\n    "+name+" ") {
@@ -153,12 +189,16 @@ func (r Route) Via() []string {
 	return out
 }
 
-// Route returns the main-table route for exactly dst ("a.b.c.d" or a
-// prefix), if there is one.
+// Route returns the main-table route for exactly dst (an IPv4 or IPv6
+// address or prefix), if there is one.
 func (ns *NS) Route(t testing.TB, dst string) (Route, bool) {
 	t.Helper()
 	var routes []Route
-	if err := json.Unmarshal([]byte(ns.IP(t, "-4", "-j", "route", "show", "exact", dst)), &routes); err != nil {
+	family := "-4"
+	if strings.Contains(dst, ":") {
+		family = "-6"
+	}
+	if err := json.Unmarshal([]byte(ns.IP(t, family, "-j", "route", "show", "exact", dst)), &routes); err != nil {
 		t.Fatalf("ip route show exact %s: %v", dst, err)
 	}
 	if len(routes) == 0 {
