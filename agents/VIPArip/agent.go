@@ -14,9 +14,10 @@ var geteuid = os.Geteuid
 func Agent() *ocf.Agent {
 	return &ocf.Agent{
 		Name:  "VIPArip",
-		Short: "Virtual IPv4 address announced with RIP",
+		Short: "Virtual IPv4 or IPv6 address announced with RIP",
 		Long: "Holds a virtual IPv4 address as a /32 on the active node (on lo by default) and announces a host " +
-			"route for it with RIPv2 (optionally authenticated), so the address can live on a subnet no node is " +
+			"route for it with RIPv2 (optionally authenticated), or an IPv6 address as a /128 announced with RIPng " +
+			"from the interface's link-local address to ff02::9, so the address can live on a subnet no node is " +
 			"attached to; routers such as FRR, BIRD, Cisco IOS or Windows RRAS follow it when it moves. With only ip " +
 			"set it announces on the default route's interface to 224.0.0.9. A new owner announces a lower takeover " +
 			"metric first, so routers drop a crashed owner's route at once; stop withdraws the route with metric 16. " +

@@ -32,21 +32,25 @@ const (
 
 var params = []ocf.Param{
 	{Name: pIP, Kind: ocf.String, Required: true, Unique: true,
-		Short: "Virtual IPv4 address",
-		Long:  "The virtual IPv4 address, usually in a subnet no node is attached to. It is held as a /32 and announced as a host route."},
+		Short: "Virtual IPv4 or IPv6 address",
+		Long: "The virtual address, usually in a subnet no node is attached to. It is held as a /32 (IPv6: /128) " +
+			"and announced as a host route: with RIPv2, or with RIPng (RFC 2080) for IPv6."},
 	{Name: pNIC, Kind: ocf.String, Check: netif.CheckName,
 		Short: "Interface to announce on",
 		Long:  "The interface the RIP announcements leave from. Empty: the interface of the default route."},
 	{Name: pSource, Kind: ocf.String, Check: checkAddr,
 		Short: "Source address of the announcements",
-		Long:  "Source address of the announcements; routers use it as the route's next hop. It must be on nic. Empty: the primary address of nic."},
+		Long: "Source address of the announcements; routers use it as the route's next hop. It must be on nic. " +
+			"Empty: the primary address of nic. RIPng: a link-local address, by default nic's."},
 	{Name: pDestination, Kind: ocf.String, Check: checkDestinations,
 		Short: "Where announcements go",
 		Long: "Space-separated destinations: 224.0.0.9 (the RIPv2 default), a subnet broadcast address " +
-			"(as CLUSTERPRO sends, and the RIPv1 default), or routers' unicast addresses."},
+			"(as CLUSTERPRO sends, and the RIPv1 default), or routers' unicast addresses. RIPng: ff02::9 (the default) " +
+			"or routers' link-local addresses."},
 	{Name: pRIPVersion, Kind: ocf.Integer, Default: "2", Check: checkVersion,
 		Short: "RIP version",
-		Long:  "2 (default) or 1. RIPv1 carries no mask, no next hop and no authentication; many routers drop RIPv1 host routes."},
+		Long: "2 (default) or 1. RIPv1 carries no mask, no next hop and no authentication; many routers drop RIPv1 host routes. " +
+			"Ignored for an IPv6 ip (RIPng has one version)."},
 	{Name: pMetric, Kind: ocf.Integer, Default: "2", Check: checkMetric,
 		Short: "Steady metric",
 		Long:  "Metric announced once the takeover window is over, 1 to 14 (routers add 1; 16 is unreachable)."},
@@ -62,16 +66,17 @@ var params = []ocf.Param{
 		Long:  "Interval of the periodic announcements, 1 to 60 seconds (RIP's default is 30; routers expire a route after 180 s)."},
 	{Name: pRouteTag, Kind: ocf.Integer, Default: "0", Check: checkTag,
 		Short: "Route tag",
-		Long:  "RIPv2 route tag, 0 to 65535, for filtering on the routers."},
+		Long:  "RIPv2 and RIPng route tag, 0 to 65535, for filtering on the routers."},
 	{Name: pPoisonCount, Kind: ocf.Integer, Default: "3", Check: checkPoison,
 		Short: "Poison announcements on stop",
 		Long:  "How many metric-16 announcements stop sends to withdraw the route at once, 0 to 10 (0: none, for routers with hold-down timers)."},
 	{Name: pVIPDevice, Kind: ocf.String, Default: "lo", Check: checkVIPDevice,
 		Short: "Where the VIP is held",
-		Long:  "lo (default): the VIP as a /32 on the loopback interface; nic: as a /32 on the announcing interface."},
+		Long:  "lo (default): the VIP as a host address (/32, /128) on the loopback interface; nic: on the announcing interface."},
 	{Name: pAuthMode, Kind: ocf.String, Default: "none", Check: checkAuthMode,
 		Short: "RIPv2 authentication",
-		Long:  "none, simple (clear-text password), md5 (keyed MD5, RFC 2082), hmac-sha1 or hmac-sha256 (RFC 4822)."},
+		Long: "none, simple (clear-text password), md5 (keyed MD5, RFC 2082), hmac-sha1 or hmac-sha256 (RFC 4822). " +
+			"RIPng has no authentication: an IPv6 ip needs none."},
 	{Name: pAuthKey, Kind: ocf.String, Secret: true,
 		Short: "Authentication key",
 		Long:  "The key, if auth_mode is not none. Prefer auth_key_file, which keeps the secret out of the CIB."},
