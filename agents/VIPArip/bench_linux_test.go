@@ -72,10 +72,17 @@ func (w *routeWatch) drain() {
 	}
 }
 
-// handSend sends one RIP response for vip from server1 with metric m.
-func handSend(b *testing.B, l *lab, m uint32) time.Time {
-	payload, err := rip.Key{}.Marshal(&rip.Message{Command: rip.Response, Version: 2,
-		Routes: []rip.Route{{Prefix: netip.MustParsePrefix(vip + "/32"), Metric: m}}}, 0)
+// handSend sends one response for ip from server1 with metric m: RIPv2
+// to 224.0.0.9, or for an IPv6 ip RIPng from the link-local address to
+// ff02::9.
+func handSend(b *testing.B, l *lab, ip string, m uint32) time.Time {
+	route := []rip.Route{{Prefix: netip.PrefixFrom(netip.MustParseAddr(ip), netip.MustParseAddr(ip).BitLen()), Metric: m}}
+	payload, err := rip.Key{}.Marshal(&rip.Message{Command: rip.Response, Version: 2, Routes: route}, 0)
+	dst := netip.MustParseAddr("224.0.0.9")
+	if strings.Contains(ip, ":") {
+		payload, err = rip.MarshalNg(&rip.Message{Command: rip.Response, Routes: route})
+		dst = netip.MustParseAddr("ff02::9")
+	}
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -91,7 +98,7 @@ func handSend(b *testing.B, l *lab, m uint32) time.Time {
 		}
 		defer s.Close()
 		sent = time.Now()
-		if err := s.Send(netip.MustParseAddr("224.0.0.9"), payload); err != nil {
+		if err := s.Send(dst, payload); err != nil {
 			b.Fatal(err)
 		}
 	})
@@ -105,44 +112,63 @@ func handSend(b *testing.B, l *lab, m uint32) time.Time {
 func BenchmarkRIPConvergence(b *testing.B) {
 	l := newLab(b)
 	routerKinds[0].start(b, l, "")
+	res := convergence(b, l, vip)
+	if b.N < 5 {
+		return
+	}
+	rss1 := announcerRSS(b, l, 1)
+	rss100 := announcerRSS(b, l, 100)
+	report("VIPArip with FRR ripd", res)
+	fmt.Printf("announcer resident memory: %s with 1 VIP, %s with 100 VIPs\n", rss1, rss100)
+}
+
+// BenchmarkRIPngConvergence is BenchmarkRIPConvergence for an IPv6 VIP,
+// with FRR ripngd.
+func BenchmarkRIPngConvergence(b *testing.B) {
+	l := newLab6(b)
+	routerKinds6[0].start(b, l, "")
+	res := convergence(b, l, vip6)
+	if b.N >= 5 {
+		report("VIPArip (RIPng) with FRR ripngd", res)
+	}
+}
+
+// convergence runs b.N rounds of: the hand-sent floor, start, stop, and a
+// takeover after a crash, timing the router's route events.
+func convergence(b *testing.B, l *lab, ip string) map[string][]time.Duration {
 	w := watchRoutes(b, l)
 	res := map[string][]time.Duration{}
 	add := func(k string, d time.Duration) { res[k] = append(res[k], d) }
 	b.ResetTimer()
 	for range b.N {
 		w.drain()
-		add("floor: hand-sent packet to route", w.wait(b, vip, l.s1.addr, handSend(b, l, 1)))
-		add("floor: hand-sent poison to removal", w.wait(b, vip, "", handSend(b, l, rip.Infinity)))
+		add("floor: hand-sent packet to route", w.wait(b, ip, l.s1.addr, handSend(b, l, ip, 1)))
+		add("floor: hand-sent poison to removal", w.wait(b, ip, "", handSend(b, l, ip, rip.Infinity)))
 
 		w.drain()
 		began := time.Now()
-		l.s1.expect(b, 0, "start", "ip="+vip)
-		add("start invoked to route", w.wait(b, vip, l.s1.addr, began))
+		l.s1.expect(b, 0, "start", "ip="+ip)
+		add("start invoked to route", w.wait(b, ip, l.s1.addr, began))
 		began = time.Now()
-		l.s1.expect(b, 0, "stop", "ip="+vip)
-		add("stop invoked to removal", w.wait(b, vip, "", began))
+		l.s1.expect(b, 0, "stop", "ip="+ip)
+		add("stop invoked to removal", w.wait(b, ip, "", began))
 
 		// Crash: server2 holds the VIP at its steady metric, dies.
 		w.drain()
-		l.s2.expect(b, 0, "start", "ip="+vip, "takeover_time=0")
-		w.wait(b, vip, l.s2.addr, time.Now())
+		l.s2.expect(b, 0, "start", "ip="+ip, "takeover_time=0")
+		w.wait(b, ip, l.s2.addr, time.Now())
 		if err := syscall.Kill(l.s2.announcer(), syscall.SIGKILL); err != nil {
 			b.Fatal(err)
 		}
 		began = time.Now()
-		l.s1.expect(b, 0, "start", "ip="+vip)
-		add("takeover: start invoked to route", w.wait(b, vip, l.s1.addr, began))
-		l.s2.expect(b, 0, "stop", "ip="+vip, "takeover_time=0")
-		l.s1.expect(b, 0, "stop", "ip="+vip)
-		w.wait(b, vip, "", time.Now())
+		l.s1.expect(b, 0, "start", "ip="+ip)
+		add("takeover: start invoked to route", w.wait(b, ip, l.s1.addr, began))
+		l.s2.expect(b, 0, "stop", "ip="+ip, "takeover_time=0")
+		l.s1.expect(b, 0, "stop", "ip="+ip)
+		w.wait(b, ip, "", time.Now())
 	}
 	b.StopTimer()
-	if b.N < 5 {
-		return
-	}
-	rss1 := announcerRSS(b, l, 1)
-	rss100 := announcerRSS(b, l, 100)
-	report(res, rss1, rss100)
+	return res
 }
 
 // announcerRSS starts n VIPs on server1 and returns the announcer's VmRSS.
@@ -171,14 +197,14 @@ func announcerRSS(b *testing.B, l *lab, n int) string {
 	return rss
 }
 
-func report(res map[string][]time.Duration, rss1, rss100 string) {
+func report(title string, res map[string][]time.Duration) {
 	med := func(ds []time.Duration) time.Duration {
 		s := append([]time.Duration(nil), ds...)
 		sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
 		return s[len(s)/2]
 	}
 	var out strings.Builder
-	fmt.Fprintf(&out, "\nVIPArip with FRR ripd, %d rounds, medians\n", len(res["start invoked to route"]))
+	fmt.Fprintf(&out, "\n%s, %d rounds, medians\n", title, len(res["start invoked to route"]))
 	for _, k := range []string{"floor: hand-sent packet to route", "start invoked to route",
 		"takeover: start invoked to route", "floor: hand-sent poison to removal", "stop invoked to removal"} {
 		fmt.Fprintf(&out, "%-38s %10v\n", k, med(res[k]).Round(10*time.Microsecond))
@@ -188,6 +214,5 @@ func report(res map[string][]time.Duration, rss1, rss100 string) {
 		(med(res["start invoked to route"]) - floorAdd).Round(10*time.Microsecond),
 		(med(res["takeover: start invoked to route"]) - floorAdd).Round(10*time.Microsecond),
 		(med(res["stop invoked to removal"]) - floorDel).Round(10*time.Microsecond))
-	fmt.Fprintf(&out, "announcer resident memory: %s with 1 VIP, %s with 100 VIPs\n", rss1, rss100)
 	fmt.Print(out.String())
 }
