@@ -140,3 +140,30 @@ func TestLinuxBIRDRIPng(t *testing.T) {
 		t.Log(bird.Log())
 	}
 }
+
+// TestLinuxRIPngOnTheWire reads a RIPng datagram at the router with
+// tcpdump: from the server's link-local address and port 521 to ff02::9
+// port 521, hop limit 255 (RFC 2080 §2.4.2), a correct UDP checksum, and
+// the VIP as a /128 with metric 1.
+func TestLinuxRIPngOnTheWire(t *testing.T) {
+	l := newLab6(t)
+	done := make(chan string, 1)
+	go func() {
+		out, errOut, _, _ := l.router.RunErr("timeout", "10", "tcpdump", "-i", "eth0", "-n", "-vv", "-l", "-c", "1", "udp", "port", "521")
+		done <- out + errOut
+	}()
+	var out string
+	for wait := true; wait; {
+		select {
+		case out = <-done:
+			wait = false
+		case <-time.After(100 * time.Millisecond):
+			l.send(t, 1, ripngMulticast) // until tcpdump, starting, sees one
+		}
+	}
+	for _, want := range []string{"hlim 255", l.serverLL.String() + ".521 > ff02::9.521", "[udp sum ok]", vip6 + "/128", "ripng-resp"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("tcpdump shows no %q:\n%s", want, out)
+		}
+	}
+}
