@@ -41,7 +41,7 @@ func (ns *NS) startFRR(t testing.TB, daemon, conf string) *FRR {
 			t.Fatalf("%s missing: run make deps", p)
 		}
 	}
-	dir := daemonDir(t, "frr")
+	dir := ns.daemonDir(t, "frr")
 	write(t, filepath.Join(dir, "zebra.conf"), "hostname "+ns.Name+"\n", "frr")
 	write(t, filepath.Join(dir, daemon+".conf"), "hostname "+ns.Name+"\n"+conf, "frr")
 	f := &FRR{ns: ns, dir: dir}
@@ -123,7 +123,7 @@ func (ns *NS) StartBIRD(t testing.TB, conf string) *BIRD {
 	if _, err := os.Stat("/usr/sbin/bird"); err != nil {
 		t.Fatal("/usr/sbin/bird missing: run make deps")
 	}
-	dir := daemonDir(t, "bird")
+	dir := ns.daemonDir(t, "bird")
 	b := &BIRD{ns: ns, socket: filepath.Join(dir, "bird.ctl"), log: filepath.Join(dir, "log")}
 	conf = "log \"" + b.log + "\" all;\n" + conf
 	write(t, filepath.Join(dir, "bird.conf"), conf, "bird")
@@ -225,13 +225,19 @@ func (ns *NS) WaitRoute(t testing.TB, dst string, within time.Duration, ok func(
 }
 
 // daemonDir makes a directory the daemon's unprivileged user can use.
-func daemonDir(t testing.TB, owner string) string {
+func (ns *NS) daemonDir(t testing.TB, owner string) string {
 	t.Helper()
 	dir, err := os.MkdirTemp("", "ocfnet-"+owner+"-")
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
+	// Cleanups run last-in first-out, so this one runs before the
+	// namespace's: the daemons must be gone first, or they write their
+	// log and sockets again into the removed directory.
+	t.Cleanup(func() {
+		ns.stopProcs()
+		os.RemoveAll(dir)
+	})
 	chown(t, dir, owner)
 	return dir
 }
