@@ -11,7 +11,18 @@ OCF_DIR   := $(DESTDIR)/usr/lib/ocf/resource.d/$(PROVIDER)
 FUZZTIME  ?= 200000x
 export CGO_ENABLED := 0
 
-.PHONY: all help build install uninstall metadata deps check test unit bench demo fuzz clean FORCE
+# The version --version, meta-data, man pages and packages carry: git
+# describe, made valid for dpkg and rpm (v0.1.0-12-gabc1234-dirty becomes
+# 0.1.0+12.gabc1234.dirty). A clone without tags counts from BASE_VERSION.
+BASE_VERSION := 0.1.0
+ifndef VERSION
+VERSION := $(shell d=$$(git describe --tags --match 'v[0-9]*' --dirty 2>/dev/null) || \
+	d=v$(BASE_VERSION)-$$(git rev-list --count HEAD 2>/dev/null || echo 0)-g$$(git rev-parse --short HEAD 2>/dev/null || echo 0)$$(git diff --quiet HEAD 2>/dev/null || echo -dirty); \
+	echo "$$d" | sed -E 's/^v//; s/-([0-9]+)-g([0-9a-f]+)/+\1.g\2/; s/-dirty$$/.dirty/; s/^([0-9.]+)\.dirty$$/\1+dirty/')
+endif
+LDFLAGS   := -s -w -X github.com/ocfnet/ocfnet/pkg/ocf.Version=$(VERSION)
+
+.PHONY: all help build install uninstall metadata version deps check test unit bench demo fuzz clean FORCE
 
 all: build
 
@@ -21,7 +32,7 @@ help: ## list the targets
 build: $(AGENTS:%=bin/%) ## static, stripped agent binaries in bin/
 
 bin/%: FORCE
-	$(GO) build -trimpath -ldflags '-s -w' -o $@ ./agents/$*
+	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $@ ./agents/$*
 
 install: build ## install the agents in $(DESTDIR)/usr/lib/ocf/resource.d/ocfnet
 	install -d $(OCF_DIR)
@@ -31,8 +42,12 @@ uninstall: ## remove the installed agents
 	rm -f $(AGENTS:%=$(OCF_DIR)/%)
 	-rmdir $(OCF_DIR)
 
-metadata: build ## regenerate metadata/*.xml from the agents
-	for a in $(AGENTS); do bin/$$a meta-data > metadata/$$a.xml; done
+# The golden files carry the source's default version, not the build's.
+metadata: ## regenerate metadata/*.xml from the agents
+	for a in $(AGENTS); do $(GO) run ./agents/$$a meta-data > metadata/$$a.xml; done
+
+version: ## print the version the build stamps
+	@echo $(VERSION)
 
 deps: ## install missing Debian packages and Go modules (root)
 	@if [ "$$(id -u)" -ne 0 ]; then \
