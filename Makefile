@@ -22,7 +22,7 @@ VERSION := $(shell d=$$(git describe --tags --match 'v[0-9]*' --dirty 2>/dev/nul
 endif
 LDFLAGS   := -s -w -X github.com/ocfnet/ocfnet/pkg/ocf.Version=$(VERSION)
 
-.PHONY: all help build install uninstall metadata version deps check test unit bench demo fuzz clean FORCE
+.PHONY: all help build install uninstall metadata man version deps check test unit bench demo fuzz clean FORCE
 
 all: build
 
@@ -45,6 +45,9 @@ uninstall: ## remove the installed agents
 # The golden files carry the source's default version, not the build's.
 metadata: ## regenerate metadata/*.xml from the agents
 	for a in $(AGENTS); do $(GO) run ./agents/$$a meta-data > metadata/$$a.xml; done
+
+man: ## regenerate man/ocf_ocfnet_*.7 from the agents' declarations
+	for a in $(AGENTS); do $(GO) run ./agents/$$a --man > man/ocf_ocfnet_$$a.7; done
 
 version: ## print the version the build stamps
 	@echo $(VERSION)

@@ -24,6 +24,14 @@ func Agent() *ocf.Agent {
 			"A drop-in replacement for ocf:heartbeat:IPaddr2 by ocfnet, using netlink directly.",
 		Params:  params,
 		Prepare: prepare,
+		// The README's definitions, which the tests run verbatim.
+		Examples: []ocf.Example{{
+			Title: "A VIP on the interface the routing table chooses on each node, monitored every 10 seconds:",
+			CRM: "crm configure primitive vip ocf:ocfnet:IPaddr2 \\\n" +
+				"    params ip=192.168.1.100 \\\n" +
+				"    op monitor interval=10s timeout=20s",
+			PCS: "pcs resource create vip ocf:ocfnet:IPaddr2 ip=192.168.1.100 op monitor interval=10s",
+		}},
 		Actions: []ocf.Action{
 			{Name: "start", Timeout: 20 * time.Second, Run: start},
 			{Name: "stop", Timeout: 20 * time.Second, Run: stop},

@@ -23,6 +23,14 @@ func Agent() *ocf.Agent {
 			"metric first, so routers drop a crashed owner's route at once; stop withdraws the route with metric 16. " +
 			"A replacement for ocf:heartbeat:VIPArip without quagga, by ocfnet.",
 		Params: params,
+		// The README's definitions, which the tests run verbatim.
+		Examples: []ocf.Example{{
+			Title: "A routed VIP on its own subnet, announced on the default route's interface to 224.0.0.9:",
+			CRM: "crm configure primitive rvip ocf:ocfnet:VIPArip \\\n" +
+				"    params ip=192.168.13.229 \\\n" +
+				"    op monitor interval=5s timeout=20s",
+			PCS: "pcs resource create rvip ocf:ocfnet:VIPArip ip=192.168.13.229 op monitor interval=5s",
+		}},
 		Actions: []ocf.Action{
 			{Name: "start", Timeout: 20 * time.Second, Run: start},
 			{Name: "stop", Timeout: 20 * time.Second, Run: stop},

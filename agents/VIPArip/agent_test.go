@@ -153,3 +153,10 @@ func FuzzParameters(f *testing.F) {
 		}
 	})
 }
+
+// TestManPageGolden keeps man/ocf_ocfnet_VIPArip.7 equal to the agent's --man
+// output, renderable without warnings, its examples in the README
+// (go test -run ManPageGolden -update rewrites it).
+func TestManPageGolden(t *testing.T) {
+	agenttest.ManPageGolden(t, Agent(), "../../man/ocf_ocfnet_VIPArip.7", "../../README.md", *update)
+}

@@ -308,3 +308,57 @@ func ExitReasons(stderr string) []string {
 	}
 	return r
 }
+
+// ManPageGolden checks that man/ocf_ocfnet_<name>.7 equals the agent's
+// --man output (rewriting it first when update is set), that the page
+// renders without a warning (MANWIDTH=80 man --warnings -l), and that the
+// README shows every example of the page verbatim, so the examples are
+// the ones the tests run.
+func ManPageGolden(t *testing.T, a *ocf.Agent, golden, readme string, update bool) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	if code := ocf.Run(a, []string{a.Name, "--man"}, ocf.MapEnv{}, &out, &errb); code != 0 || errb.Len() != 0 {
+		t.Fatalf("--man: code %d stderr %q", code, errb.String())
+	}
+	if update {
+		if err := os.WriteFile(golden, out.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(want, out.Bytes()) {
+		t.Errorf("%s differs from the agent's manual page: run make man", golden)
+	}
+	for _, p := range a.Params {
+		if !strings.Contains(out.String(), ".B "+strings.ReplaceAll(p.Name, "-", `\-`)+"\n") {
+			t.Errorf("the manual page lacks parameter %s", p.Name)
+		}
+	}
+	text, err := os.ReadFile(readme)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Examples) == 0 {
+		t.Error("the manual page has no example")
+	}
+	for _, e := range a.Examples {
+		for _, def := range []string{e.CRM, e.PCS} {
+			if !strings.Contains(string(text), "```\n"+def+"\n```") {
+				t.Errorf("%s does not show the example verbatim:\n%s", readme, def)
+			}
+		}
+	}
+	if _, err := exec.LookPath("man"); err != nil {
+		t.Fatal("man is missing: run make deps")
+	}
+	cmd := exec.Command("man", "--warnings", "-l", golden)
+	cmd.Env = append(os.Environ(), "MANWIDTH=80", "MANPAGER=cat", "LC_ALL=C.UTF-8")
+	var rendered, warnings bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &rendered, &warnings
+	if err := cmd.Run(); err != nil || warnings.Len() > 0 || !strings.Contains(rendered.String(), "PARAMETERS") {
+		t.Errorf("man --warnings -l %s: %v\n%s", golden, err, warnings.String())
+	}
+}

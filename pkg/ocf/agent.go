@@ -6,6 +6,10 @@ import (
 	"time"
 )
 
+// Provider is the OCF provider the agents are installed under
+// (/usr/lib/ocf/resource.d/ocfnet, ocf:ocfnet:<agent>).
+const Provider = "ocfnet"
+
 // Version is the suite's version, printed by --version and in meta-data.
 // The Makefile may override it with -ldflags -X.
 var Version = "0.1.0"
@@ -20,6 +24,8 @@ type Agent struct {
 	// Prepare, if set, runs before every action except meta-data, usage
 	// and help, e.g. to rewrite parameters or enter a network namespace.
 	Prepare func(*Context) error
+	// Examples are shown in the manual page.
+	Examples []Example
 }
 
 // Action is one action: advertised in meta-data unless Hidden, run by Run.

@@ -13,6 +13,7 @@ type commandLine struct {
 	action  string
 	help    bool
 	version bool
+	man     bool
 }
 
 // parseFlags reads parameters given as flags (--ip 10.0.0.5) for hand use.
@@ -31,6 +32,7 @@ func (a *Agent) parseFlags(args []string, vals *Values, stdout io.Writer) (comma
 	var cl commandLine
 	fs.BoolVarP(&cl.help, "help", "h", false, "show this help")
 	fs.BoolVar(&cl.version, "version", false, "print the version")
+	fs.BoolVar(&cl.man, "man", false, "print the manual page (troff)")
 	if err := fs.Parse(args); err != nil {
 		return cl, err
 	}
@@ -61,7 +63,7 @@ func (a *Agent) usageLine() string {
 func (a *Agent) writeHelp(w io.Writer, fs *pflag.FlagSet) {
 	fmt.Fprintf(w, "%s\n\n%s\n\nParameters (flags, or OCF_RESKEY_<name> variables):\n", a.usageLine(), a.Short)
 	fs.VisitAll(func(f *pflag.Flag) {
-		if f.Name == "help" || f.Name == "version" {
+		if f.Name == "help" || f.Name == "version" || f.Name == "man" {
 			return
 		}
 		def := ""

@@ -47,6 +47,11 @@ func Run(a *Agent, args []string, env Env, stdout, stderr io.Writer) int {
 	case cl.version:
 		fmt.Fprintf(stdout, "%s %s\n", a.Name, a.version())
 		return int(Success)
+	case cl.man:
+		if err := a.ManPage(stdout, Provider); err != nil {
+			return int(ErrGeneric)
+		}
+		return int(Success)
 	}
 	switch cl.action {
 	case "meta-data":
