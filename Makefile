@@ -22,7 +22,7 @@ VERSION := $(shell d=$$(git describe --tags --match 'v[0-9]*' --dirty 2>/dev/nul
 endif
 LDFLAGS   := -s -w -X github.com/ocfnet/ocfnet/pkg/ocf.Version=$(VERSION)
 
-.PHONY: all help build install uninstall metadata man version deps check test unit bench demo fuzz clean FORCE
+.PHONY: all help build install uninstall metadata man package version deps check test unit bench demo fuzz clean FORCE
 
 all: build
 
@@ -49,6 +49,9 @@ metadata: ## regenerate metadata/*.xml from the agents
 man: ## regenerate man/ocf_ocfnet_*.7 from the agents' declarations
 	for a in $(AGENTS); do $(GO) run ./agents/$$a --man > man/ocf_ocfnet_$$a.7; done
 
+package: build ## dist/ocfnet_<version>_amd64.deb and dist/ocfnet-<version>.x86_64.rpm (nfpm)
+	$(GO) run ./tools/package -version $(VERSION) -bin bin -out dist -mtime $$(git log -1 --format=%ct 2>/dev/null || echo 0)
+
 version: ## print the version the build stamps
 	@echo $(VERSION)
 
@@ -64,8 +67,10 @@ check: ## gofmt, go vet and staticcheck
 	$(GO) vet -tags demo ./...
 	$(GO) tool staticcheck -tags demo ./...
 
-test: deps build check install ## every test: unit, privileged, ocf-tester, ocft, fuzz (root)
+test: deps build check install ## every test: unit, privileged, ocf-tester, ocft, packages, fuzz (root)
 	$(GO) test -count=1 -timeout 15m ./...
+	@# Alone, after the others: it replaces the installed agents for a while.
+	OCFNET_PACKAGE_TEST=1 $(GO) test -count=1 -run '^TestPackage' ./tools/package
 	$(MAKE) fuzz
 
 fuzz: ## run each fuzz target briefly
@@ -84,4 +89,4 @@ demo: deps build install ## a narrated two-node cluster running both agents (roo
 	cd pkg/demo && ../../bin/demo.test -test.run '^TestDemo$$' -test.count 1
 
 clean: ## remove build output
-	rm -rf bin
+	rm -rf bin dist
