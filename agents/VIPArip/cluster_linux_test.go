@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"syscall"
@@ -111,4 +112,57 @@ func announcerOf(t *testing.T, n *testnet.ClusterNode) int {
 		return 0
 	}
 	return pid
+}
+
+// TestLinuxClusterPerNodeRules runs docs/migration.md's CLUSTERPRO-style
+// definition verbatim: each node announces from its own uplink address to
+// its own subnet's broadcast, chosen by Pacemaker rules on #uname, and the
+// router follows the VIP from one node to the other.
+func TestLinuxClusterPerNodeRules(t *testing.T) {
+	testnet.RequireRoot(t)
+	agenttest.Need(t, agenttest.OCFDir+"/VIPArip")
+	crm := testnet.DocumentedCRM(t, "../../docs/migration.md", "VIPArip")
+	net := testnet.New(t)
+	lan := net.NS("lan")
+	br := net.Bridge(lan, "br0")
+	c := net.Cluster(t, lan, br, []string{"node1", "node2"}, []string{"192.168.1.11/24", "192.168.1.12/24"})
+	router, _, uplink := net.RIPUplinks(t, c)
+	router.StartFRR(t, frrConf).WaitRIP(t, "eth0", "eth1")
+	const ip = "192.168.13.229"
+	// registered returns the destinations the node's agent announces to.
+	registered := func(n *testnet.ClusterNode) string {
+		out, err := n.RunErr("cat", "/run/resource-agents/ocfnet-VIPArip/"+ip+".route")
+		if err != nil {
+			return ""
+		}
+		var e struct {
+			Source       string   `json:"source"`
+			Destinations []string `json:"destinations"`
+		}
+		if err := json.Unmarshal([]byte(out), &e); err != nil {
+			t.Fatalf("registry entry on %s: %v\n%s", n.Name, err, out)
+		}
+		return e.Source + " to " + strings.Join(e.Destinations, " ")
+	}
+	check := func(n *testnet.ClusterNode) {
+		t.Helper()
+		subnet := strings.TrimSuffix(uplink[n.Name], "221")
+		if got, want := registered(n), uplink[n.Name]+" to "+subnet+"255"; got != want {
+			t.Errorf("%s announces from %s, want %s (its rule)", n.Name, got, want)
+		}
+		if _, ok := router.WaitRoute(t, ip, 10*time.Second, func(r testnet.Route, found bool) bool {
+			return found && len(r.Via()) == 1 && r.Via()[0] == uplink[n.Name]
+		}); !ok {
+			r, _ := router.Route(t, ip)
+			t.Fatalf("router routes %s via %v, want %s", ip, r.Via(), uplink[n.Name])
+		}
+	}
+
+	c.Nodes[0].Run(t, crm...)
+	holder := c.Node(c.WaitWhere(t, "rvip", "", 30*time.Second))
+	check(holder)
+	other := c.Other(holder.Name)
+	c.Nodes[0].Run(t, "crm_standby", "-N", holder.Name, "-v", "on")
+	c.WaitWhere(t, "rvip", other.Name, 30*time.Second)
+	check(other)
 }
