@@ -36,7 +36,7 @@ var agents = []string{"IPaddr2", "VIPArip"}
 // options are the command's flags.
 type options struct {
 	version, bin, root, out string
-	mtime                        time.Time
+	mtime                   time.Time
 }
 
 func main() {
