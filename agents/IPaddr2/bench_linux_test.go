@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"sort"
 	"strings"
 	"syscall"
@@ -53,6 +54,27 @@ func invoke(b *testing.B, agent, action string, env []string) sample {
 	return sample{wall: wall, cpu: cpu}
 }
 
+// emptyGoProgram builds a static Go program whose main returns at once:
+// what starting any Go process costs here, the bound of a Go agent's speed.
+func emptyGoProgram(b *testing.B) string {
+	dir := b.TempDir()
+	for name, text := range map[string]string{
+		"go.mod":  "module floor\n\ngo 1.26\n",
+		"main.go": "package main\n\nfunc main() {}\n",
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	cmd := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-o", "floor", ".")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOFLAGS=")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		b.Fatalf("building the empty Go program: %v\n%s", err, out)
+	}
+	return filepath.Join(dir, "floor")
+}
+
 func median(ds []time.Duration) time.Duration {
 	s := append([]time.Duration(nil), ds...)
 	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
@@ -95,6 +117,7 @@ func BenchmarkVersusResourceAgents(b *testing.B) {
 		}
 	}()
 
+	goFloor := emptyGoProgram(b)
 	agents := []struct{ name, path string }{{"ocfnet", agentBin}, {"resource-agents", referenceAgent}}
 	results := map[string]map[string][]sample{"floor": {}}
 	for _, a := range agents {
@@ -133,6 +156,8 @@ func BenchmarkVersusResourceAgents(b *testing.B) {
 		}
 		// The floor: creating any process at all, measured the same way.
 		results["floor"]["true"] = append(results["floor"]["true"], invoke(b, "/bin/true", "", env))
+		results["floor"]["go"] = append(results["floor"]["go"], invoke(b, goFloor, "", env))
+		results["floor"]["version"] = append(results["floor"]["version"], invoke(b, agentBin, "--version", env))
 	}
 	b.StopTimer()
 	if b.N < 5 {
@@ -167,5 +192,11 @@ func report(b *testing.B, results map[string]map[string][]sample) {
 	row("start to first ARP", pick("ocfnet", "start", arp), pick("resource-agents", "start", arp))
 	fmt.Fprintf(&out, "floor: exec of /bin/true measured the same way: wall %v, cpu %v\n",
 		pick("floor", "true", wall).Round(10*time.Microsecond), pick("floor", "true", cpu).Round(10*time.Microsecond))
+	goWall := pick("floor", "go", wall)
+	fmt.Fprintf(&out, "floor: an empty static Go program, measured the same way: wall %v, cpu %v (the reference monitor takes %.0f times as long)\n",
+		goWall.Round(10*time.Microsecond), pick("floor", "go", cpu).Round(10*time.Microsecond),
+		float64(pick("resource-agents", "monitor", wall))/float64(goWall))
+	fmt.Fprintf(&out, "startup: ocfnet's IPaddr2 --version (start and exit, no work): wall %v, cpu %v\n",
+		pick("floor", "version", wall).Round(10*time.Microsecond), pick("floor", "version", cpu).Round(10*time.Microsecond))
 	fmt.Print(out.String())
 }
