@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/ocfnet/ocfnet/pkg/ocf"
@@ -67,18 +68,7 @@ func MetaDataGolden(t *testing.T, a *ocf.Agent, golden string, update bool) {
 	if code := ocf.Run(a, []string{a.Name, "meta-data"}, ocf.MapEnv{}, &out, &errb); code != 0 || errb.Len() != 0 {
 		t.Fatalf("meta-data: code %d stderr %q", code, errb.String())
 	}
-	if update {
-		if err := os.WriteFile(golden, out.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(want, out.Bytes()) {
-		t.Errorf("%s differs from the agent's meta-data: run make metadata", golden)
-	}
+	compareGolden(t, golden, out.Bytes(), update, "the agent's meta-data: run make metadata")
 	for _, p := range a.Params {
 		if !strings.Contains(out.String(), `<parameter name="`+p.Name+`"`) {
 			t.Errorf("meta-data lacks parameter %s", p.Name)
@@ -88,6 +78,24 @@ func MetaDataGolden(t *testing.T, a *ocf.Agent, golden string, update bool) {
 		if act.Hidden && strings.Contains(out.String(), `"`+act.Name+`"`) {
 			t.Errorf("meta-data advertises the hidden action %s", act.Name)
 		}
+	}
+}
+
+// compareGolden checks got against the golden file, rewriting the file
+// first when update is set; what names the source and the remedy.
+func compareGolden(t *testing.T, golden string, got []byte, update bool, what string) {
+	t.Helper()
+	if update {
+		if err := os.WriteFile(golden, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(want, got) {
+		t.Errorf("%s differs from %s", golden, what)
 	}
 }
 
@@ -180,6 +188,7 @@ func OCFT(t *testing.T, ns *testnet.NS, config, bin string) {
 	if err := os.WriteFile(filepath.Join(dir, suite), []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	lockOCFT(t)
 	t.Cleanup(func() { _ = exec.Command("ocft", "clean", suite).Run() })
 	if out, err := exec.Command("ocft", "make", "-d", dir, suite).CombinedOutput(); err != nil {
 		t.Fatalf("ocft make: %v\n%s", err, out)
@@ -189,6 +198,26 @@ func OCFT(t *testing.T, ns *testnet.NS, config, bin string) {
 	if code != 0 || strings.Contains(log, "ERROR") || strings.Contains(log, "FAILED") || !strings.Contains(log, "OK") {
 		t.Fatalf("ocft test: exit %d\n%s", code, log)
 	}
+}
+
+// ocftLock is held by whichever test process runs ocft. Every ocft case
+// script works in ocft's one cases directory and creates, then on exit
+// deletes, the same ./fakebin there, so two suites run at once (go test
+// runs packages in parallel) break each other's cases.
+const ocftLock = "/run/lock/ocfnet-ocft.lock"
+
+// lockOCFT takes ocftLock for the rest of the test.
+func lockOCFT(t *testing.T) {
+	t.Helper()
+	f, err := os.OpenFile(ocftLock, os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+		f.Close()
+		t.Fatalf("lock %s: %v", ocftLock, err)
+	}
+	t.Cleanup(func() { f.Close() }) // closing releases the lock
 }
 
 // Validation is one crm_resource --validate call and its expected exit.
@@ -320,18 +349,7 @@ func ManPageGolden(t *testing.T, a *ocf.Agent, golden, readme string, update boo
 	if code := ocf.Run(a, []string{a.Name, "--man"}, ocf.MapEnv{}, &out, &errb); code != 0 || errb.Len() != 0 {
 		t.Fatalf("--man: code %d stderr %q", code, errb.String())
 	}
-	if update {
-		if err := os.WriteFile(golden, out.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(want, out.Bytes()) {
-		t.Errorf("%s differs from the agent's manual page: run make man", golden)
-	}
+	compareGolden(t, golden, out.Bytes(), update, "the agent's manual page: run make man")
 	for _, p := range a.Params {
 		if !strings.Contains(out.String(), ".B "+strings.ReplaceAll(p.Name, "-", `\-`)+"\n") {
 			t.Errorf("the manual page lacks parameter %s", p.Name)

@@ -177,9 +177,14 @@ func SendBatch(reg Registry, send SendFunc, b Batch, now time.Time) error {
 	if err != nil {
 		return err
 	}
+	return sendToAll(send, b.Entry, payload)
+}
+
+// sendToAll sends payload to each of e's destinations.
+func sendToAll(send SendFunc, e Entry, payload []byte) error {
 	var errs []error
-	for _, dst := range b.Entry.Destinations {
-		errs = append(errs, send(b.Entry, dst, payload))
+	for _, dst := range e.Destinations {
+		errs = append(errs, send(e, dst, payload))
 	}
 	return errors.Join(errs...)
 }
@@ -196,11 +201,7 @@ func sendNg(send SendFunc, b Batch) error {
 	if err != nil {
 		return err
 	}
-	var errs []error
-	for _, dst := range b.Entry.Destinations {
-		errs = append(errs, send(b.Entry, dst, payload))
-	}
-	return errors.Join(errs...)
+	return sendToAll(send, b.Entry, payload)
 }
 
 // Poison withdraws e's route: count metric-16 updates, spaced by gap. It

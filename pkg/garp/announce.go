@@ -40,6 +40,13 @@ func Pair(ctx context.Context, w Writer, hw net.HardwareAddr, ip netip.Addr, gap
 // reply. before, if not nil, runs before each pair; an error from it stops
 // the announcements (the caller checks the address is still configured).
 func Announce(ctx context.Context, w Writer, hw net.HardwareAddr, ip netip.Addr, count int, interval time.Duration, before func() error) error {
+	return repeat(ctx, count, interval, before, func() error { return Pair(ctx, w, hw, ip, interval/2) })
+}
+
+// repeat runs send count times, one every interval from now (not from
+// the end of the previous send, so the rhythm does not drift), running
+// before, if not nil, ahead of each; an error from either ends it.
+func repeat(ctx context.Context, count int, interval time.Duration, before, send func() error) error {
 	next := time.Now()
 	for k := range count {
 		if k > 0 {
@@ -53,7 +60,7 @@ func Announce(ctx context.Context, w Writer, hw net.HardwareAddr, ip netip.Addr,
 				return err
 			}
 		}
-		if err := Pair(ctx, w, hw, ip, interval/2); err != nil {
+		if err := send(); err != nil {
 			return err
 		}
 	}

@@ -74,22 +74,5 @@ func (c *NAConn) Close() error { return c.c.Close() }
 // once. before, if not nil, runs before each; an error from it stops the
 // announcements (the caller checks the address is still configured).
 func AnnounceNA(ctx context.Context, c *NAConn, count int, interval time.Duration, before func() error) error {
-	next := time.Now()
-	for k := range count {
-		if k > 0 {
-			next = next.Add(interval)
-			if err := sleep(ctx, time.Until(next)); err != nil {
-				return err
-			}
-		}
-		if before != nil {
-			if err := before(); err != nil {
-				return err
-			}
-		}
-		if err := c.Advertise(); err != nil {
-			return err
-		}
-	}
-	return nil
+	return repeat(ctx, count, interval, before, c.Advertise)
 }

@@ -104,13 +104,4 @@ func ParseNg(b []byte) (*Message, error) {
 
 // NgBatch splits routes into groups that each fit one RIPng datagram on
 // any IPv6 link, keeping their order.
-func NgBatch(routes []Route) [][]Route {
-	per := NgMaxRoutes(MinMTU)
-	var out [][]Route
-	for len(routes) > 0 {
-		n := min(per, len(routes))
-		out = append(out, routes[:n:n])
-		routes = routes[n:]
-	}
-	return out
-}
+func NgBatch(routes []Route) [][]Route { return split(routes, NgMaxRoutes(MinMTU)) }
