@@ -10,8 +10,10 @@ import (
 
 // The agents talk rtnetlink (RFC 3549, linux/rtnetlink.h) themselves, over
 // a blocking socket: a monitor makes two or three requests and exits, so a
-// library's goroutines, netpoller registration and per-call sockets would
-// cost more than the requests (they were a fifth of a monitor's run time).
+// library's netpoller registration and per-call sockets cost more than the
+// requests. Measured with perf stat -r 1000 on an IPv4 monitor in a
+// namespace, the same agent built on vishvananda/netlink and on this
+// client: 1.50-1.58 ms against 1.38-1.44 ms wall, CPU time equal.
 
 // Length constants of the fixed headers, from linux/netlink.h,
 // linux/if_addr.h, linux/rtnetlink.h and linux/if_link.h.
