@@ -209,6 +209,9 @@ const ocftLock = "/run/lock/ocfnet-ocft.lock"
 // lockOCFT takes ocftLock for the rest of the test.
 func lockOCFT(t *testing.T) {
 	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(ocftLock), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	f, err := os.OpenFile(ocftLock, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
 		t.Fatal(err)
