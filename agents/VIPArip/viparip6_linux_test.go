@@ -151,20 +151,8 @@ func TestLinuxIPv6Refusals(t *testing.T) {
 func TestLinuxIPv6CoexistsWithLocalRouter(t *testing.T) {
 	l := newLab6(t)
 	routerKinds6[0].start(t, l, "")
-	local := l.s1.ns.StartBIRD(t, `router id 192.168.10.221;
+	coexistsWithLocalBIRD(t, l, vip6, ":521", `router id 192.168.10.221;
 protocol device { }
 protocol rip ng ripself { ipv6 { import none; export none; }; interface "eth0" { }; }
 `)
-	local.WaitRIP(t, "eth0")
-	if out := l.s1.ns.Run(t, "ss", "-ulnp"); !strings.Contains(out, ":521") {
-		t.Fatalf("the local bird does not hold port 521:\n%s", out)
-	}
-	l.s1.expect(t, 0, "start", "ip="+vip6)
-	l.routedVia(t, vip6, l.s1.addr, 5*time.Second)
-	l.s1.expect(t, 0, "monitor", "ip="+vip6, recv)
-	l.s1.expect(t, 0, "stop", "ip="+vip6)
-	l.routedVia(t, vip6, "", 5*time.Second)
-	if out := l.s1.ns.Run(t, "ss", "-ulnp"); !strings.Contains(out, ":521") {
-		t.Error("the local bird lost port 521")
-	}
 }

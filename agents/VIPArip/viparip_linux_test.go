@@ -278,21 +278,29 @@ func TestLinuxParallel(t *testing.T) {
 func TestLinuxCoexistsWithLocalRouter(t *testing.T) {
 	l := newLab(t)
 	routerKinds[0].start(t, l, "") // FRR on the router
-	local := l.s1.ns.StartBIRD(t, `router id 192.168.10.221;
+	coexistsWithLocalBIRD(t, l, vip, ":520", `router id 192.168.10.221;
 protocol device { }
 protocol rip ripself { ipv4 { import none; export none; }; interface "eth0" { version 2; }; }
 `)
+}
+
+// coexistsWithLocalBIRD starts a BIRD on server1 with birdConf, checks
+// it holds port, then starts, monitors and stops ip there: the route
+// comes and goes at the router and BIRD keeps its port throughout.
+func coexistsWithLocalBIRD(t *testing.T, l *lab, ip, port, birdConf string) {
+	t.Helper()
+	local := l.s1.ns.StartBIRD(t, birdConf)
 	local.WaitRIP(t, "eth0")
-	if out := l.s1.ns.Run(t, "ss", "-ulnp"); !strings.Contains(out, ":520") {
-		t.Fatalf("the local bird does not hold port 520:\n%s", out)
+	if out := l.s1.ns.Run(t, "ss", "-ulnp"); !strings.Contains(out, port) {
+		t.Fatalf("the local bird does not hold port %s:\n%s", port, out)
 	}
-	l.s1.expect(t, 0, "start", "ip="+vip)
-	l.routedVia(t, vip, l.s1.addr, 5*time.Second)
-	l.s1.expect(t, 0, "monitor", "ip="+vip, recv)
-	l.s1.expect(t, 0, "stop", "ip="+vip)
-	l.routedVia(t, vip, "", 5*time.Second)
-	if out := l.s1.ns.Run(t, "ss", "-ulnp"); !strings.Contains(out, ":520") {
-		t.Error("the local bird lost port 520")
+	l.s1.expect(t, 0, "start", "ip="+ip)
+	l.routedVia(t, ip, l.s1.addr, 5*time.Second)
+	l.s1.expect(t, 0, "monitor", "ip="+ip, recv)
+	l.s1.expect(t, 0, "stop", "ip="+ip)
+	l.routedVia(t, ip, "", 5*time.Second)
+	if out := l.s1.ns.Run(t, "ss", "-ulnp"); !strings.Contains(out, port) {
+		t.Errorf("the local bird lost port %s", port)
 	}
 }
 
