@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/ocfnet/ocfnet/pkg/netif"
-	"github.com/ocfnet/ocfnet/pkg/testnet"
 	"golang.org/x/sys/unix"
 )
 
@@ -67,15 +66,7 @@ func (w *dadWatch) run(ev *netif.AddrEvents, ip netip.Addr) {
 // two seconds (a random delay up to rtr_solicit_delay, then one probe and
 // RetransTimer), three with resource-agents, which polls once a second.
 func BenchmarkIPv6Start(b *testing.B) {
-	testnet.RequireRoot(b)
-	if _, err := os.Stat(referenceAgent); err != nil {
-		b.Fatalf("%s missing: run make deps", referenceAgent)
-	}
-	net := testnet.New(b)
-	nsN, peer := net.NS("node"), net.NS("peer")
-	net.Veth(nsN, "eth0", peer, "eth0")
-	nsN.IP(b, "addr", "add", "2001:db8:60::1/64", "dev", "eth0", "nodad")
-	peer.IP(b, "addr", "add", "2001:db8:60::2/64", "dev", "eth0", "nodad")
+	nsN, _ := benchPair(b, "2001:db8:60::1/64", "2001:db8:60::2/64")
 	ip := netip.MustParseAddr(vip6)
 	var ev *netif.AddrEvents
 	nsN.Do(b, func() {

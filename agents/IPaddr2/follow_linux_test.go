@@ -7,6 +7,20 @@ import (
 	"github.com/ocfnet/ocfnet/pkg/testnet"
 )
 
+// lanOfThree builds two nodes and a client, each with an eth0 on one
+// bridge, for the tests in which clients follow a moving VIP.
+func lanOfThree(t *testing.T) (nsA, nsB, client *testnet.NS) {
+	testnet.RequireRoot(t)
+	net := testnet.New(t)
+	lan := net.NS("lan")
+	br := net.Bridge(lan, "br0")
+	nsA, nsB, client = net.NS("a"), net.NS("b"), net.NS("client")
+	for _, ns := range []*testnet.NS{nsA, nsB, client} {
+		net.Port(ns, "eth0", lan, br)
+	}
+	return nsA, nsB, client
+}
+
 // TestLinuxClientsFollow moves a VIP between two nodes on one LAN while a
 // client pings it, and checks that the client's neighbour entry switches to
 // the new node's MAC through the gratuitous ARP. The client's entries stay
@@ -14,14 +28,7 @@ import (
 // announcement it would keep sending to the old MAC: the control run shows
 // exactly that.
 func TestLinuxClientsFollow(t *testing.T) {
-	testnet.RequireRoot(t)
-	net := testnet.New(t)
-	lan := net.NS("lan")
-	br := net.Bridge(lan, "br0")
-	nsA, nsB, client := net.NS("a"), net.NS("b"), net.NS("client")
-	for _, ns := range []*testnet.NS{nsA, nsB, client} {
-		net.Port(ns, "eth0", lan, br)
-	}
+	nsA, nsB, client := lanOfThree(t)
 	nsA.IP(t, "addr", "add", "192.168.62.1/24", "dev", "eth0")
 	nsB.IP(t, "addr", "add", "192.168.62.2/24", "dev", "eth0")
 	client.IP(t, "addr", "add", "192.168.62.10/24", "dev", "eth0")

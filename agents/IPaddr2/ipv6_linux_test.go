@@ -227,13 +227,8 @@ func TestLinuxIPv6MonitorStates(t *testing.T) {
 // set) must switch the entry to the new node's MAC. The control run moves
 // it by hand and shows the entry would otherwise stay on the old node.
 func TestLinuxIPv6ClientsFollow(t *testing.T) {
-	testnet.RequireRoot(t)
-	net := testnet.New(t)
-	lan := net.NS("lan")
-	br := net.Bridge(lan, "br0")
-	nsA, nsB, client := net.NS("a"), net.NS("b"), net.NS("client")
+	nsA, nsB, client := lanOfThree(t)
 	for i, ns := range []*testnet.NS{nsA, nsB, client} {
-		net.Port(ns, "eth0", lan, br)
 		ns.IP(t, "addr", "add", "2001:db8:62::"+string(rune('1'+i))+"/64", "dev", "eth0", "nodad")
 	}
 	client.Run(t, "sysctl", "-qw", "net.ipv6.neigh.eth0.base_reachable_time_ms=120000")
