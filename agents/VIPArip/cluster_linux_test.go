@@ -9,10 +9,24 @@ import (
 	"time"
 
 	"github.com/ocfnet/ocfnet/pkg/agenttest"
-
 	"github.com/ocfnet/ocfnet/pkg/ocf"
 	"github.com/ocfnet/ocfnet/pkg/testnet"
 )
+
+// clusterWithRouter forms a two-node Pacemaker cluster on a LAN, gives
+// each node an uplink on its own subnet to a router running FRR's ripd
+// and puts a remote client behind the router; uplink maps a node's name
+// to its address on its uplink.
+func clusterWithRouter(t *testing.T, node1, node2 string) (c *testnet.Cluster, router, remote *testnet.NS, uplink map[string]string) {
+	t.Helper()
+	net := testnet.New(t)
+	lan := net.NS("lan")
+	br := net.Bridge(lan, "br0")
+	c = net.Cluster(t, lan, br, []string{node1, node2}, []string{"192.168.1.11/24", "192.168.1.12/24"})
+	router, remote, uplink = net.RIPUplinks(t, c)
+	router.StartFRR(t, frrConf).WaitRIP(t, "eth0", "eth1")
+	return c, router, remote, uplink
+}
 
 // TestLinuxCluster: two Pacemaker nodes on a LAN, each with an uplink on
 // its own subnet to an FRR router, a remote client behind the router. The
@@ -29,12 +43,7 @@ func TestLinuxCluster(t *testing.T) {
 			ip = v
 		}
 	}
-	net := testnet.New(t)
-	lan := net.NS("lan")
-	br := net.Bridge(lan, "br0")
-	c := net.Cluster(t, lan, br, []string{"nA", "nB"}, []string{"192.168.1.11/24", "192.168.1.12/24"})
-	router, remote, uplink := net.RIPUplinks(t, c)
-	router.StartFRR(t, frrConf).WaitRIP(t, "eth0", "eth1")
+	c, router, remote, uplink := clusterWithRouter(t, "nA", "nB")
 	routedVia := func(gw string, within time.Duration) time.Duration {
 		took, ok := router.WaitRoute(t, ip, within, func(r testnet.Route, found bool) bool {
 			return found && len(r.Via()) == 1 && r.Via()[0] == gw
@@ -122,12 +131,7 @@ func TestLinuxClusterPerNodeRules(t *testing.T) {
 	testnet.RequireRoot(t)
 	agenttest.Need(t, agenttest.OCFDir+"/VIPArip")
 	crm := testnet.DocumentedCRM(t, "../../docs/migration.md", "VIPArip")
-	net := testnet.New(t)
-	lan := net.NS("lan")
-	br := net.Bridge(lan, "br0")
-	c := net.Cluster(t, lan, br, []string{"node1", "node2"}, []string{"192.168.1.11/24", "192.168.1.12/24"})
-	router, _, uplink := net.RIPUplinks(t, c)
-	router.StartFRR(t, frrConf).WaitRIP(t, "eth0", "eth1")
+	c, router, _, uplink := clusterWithRouter(t, "node1", "node2")
 	const ip = "192.168.13.229"
 	// registered returns the destinations the node's agent announces to.
 	registered := func(n *testnet.ClusterNode) string {
