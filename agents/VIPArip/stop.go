@@ -89,8 +89,8 @@ func fromParams(c *ocf.Context) *announce.Entry {
 	return &e
 }
 
-// dropVIP removes the VIP host address from every interface and checks it is gone: stop
-// never succeeds while the VIP is still held.
+// dropVIP removes the VIP host address from every interface and checks
+// it is gone: stop never succeeds while the VIP is still held.
 func dropVIP(c *ocf.Context, ip netip.Addr) error {
 	h, err := netif.Open()
 	if err != nil {

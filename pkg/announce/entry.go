@@ -96,9 +96,11 @@ func Batches(entries []Entry, now time.Time) []Batch {
 		for i, e := range es {
 			routes[i] = e.Route(e.MetricAt(now))
 		}
-		parts := rip.Batch(routes, es[0].Auth.RIPKey())
+		var parts [][]rip.Route
 		if es[0].VIP.Is6() {
 			parts = rip.NgBatch(routes)
+		} else {
+			parts = rip.Batch(routes, es[0].Auth.RIPKey())
 		}
 		for _, part := range parts {
 			out = append(out, Batch{Entry: es[0], Routes: part})
