@@ -103,6 +103,7 @@ var (
 // collision, ErrDADTimeout at deadline. ev must have been subscribed
 // before the address was added.
 func (h *Host) AwaitDAD(ev *AddrEvents, p netip.Prefix, linkIndex int, deadline time.Time) error {
+	began := time.Now()
 	for {
 		a, err := h.current(p, linkIndex)
 		if err != nil {
@@ -120,7 +121,7 @@ func (h *Host) AwaitDAD(ev *AddrEvents, p netip.Prefix, linkIndex int, deadline 
 				break // read the state again
 			}
 			if errors.Is(err, unix.EAGAIN) || errors.Is(err, unix.EWOULDBLOCK) {
-				return fmt.Errorf("%w within %v", ErrDADTimeout, time.Until(deadline).Round(time.Millisecond))
+				return fmt.Errorf("%w within %v", ErrDADTimeout, time.Since(began).Round(time.Millisecond))
 			}
 			if err != nil {
 				return fmt.Errorf("reading address changes: %w", err)
