@@ -64,10 +64,7 @@ func Need(t testing.TB, paths ...string) {
 // parameter and no hidden action.
 func MetaDataGolden(t *testing.T, a *ocf.Agent, golden string, update bool) {
 	t.Helper()
-	var out, errb bytes.Buffer
-	if code := ocf.Run(a, []string{a.Name, "meta-data"}, ocf.MapEnv{}, &out, &errb); code != 0 || errb.Len() != 0 {
-		t.Fatalf("meta-data: code %d stderr %q", code, errb.String())
-	}
+	out := outputOf(t, a, "meta-data")
 	compareGolden(t, golden, out.Bytes(), update, "the agent's meta-data: run make metadata")
 	for _, p := range a.Params {
 		if !strings.Contains(out.String(), `<parameter name="`+p.Name+`"`) {
@@ -79,6 +76,18 @@ func MetaDataGolden(t *testing.T, a *ocf.Agent, golden string, update bool) {
 			t.Errorf("meta-data advertises the hidden action %s", act.Name)
 		}
 	}
+}
+
+// outputOf runs the agent with arg (an action or flag that needs no
+// environment) and returns its stdout, failing the test unless it exits 0
+// with nothing on stderr.
+func outputOf(t *testing.T, a *ocf.Agent, arg string) *bytes.Buffer {
+	t.Helper()
+	var out, errb bytes.Buffer
+	if code := ocf.Run(a, []string{a.Name, arg}, ocf.MapEnv{}, &out, &errb); code != 0 || errb.Len() != 0 {
+		t.Fatalf("%s: code %d stderr %q", arg, code, errb.String())
+	}
+	return &out
 }
 
 // compareGolden checks got against the golden file, rewriting the file
@@ -348,10 +357,7 @@ func ExitReasons(stderr string) []string {
 // the ones the tests run.
 func ManPageGolden(t *testing.T, a *ocf.Agent, golden, readme string, update bool) {
 	t.Helper()
-	var out, errb bytes.Buffer
-	if code := ocf.Run(a, []string{a.Name, "--man"}, ocf.MapEnv{}, &out, &errb); code != 0 || errb.Len() != 0 {
-		t.Fatalf("--man: code %d stderr %q", code, errb.String())
-	}
+	out := outputOf(t, a, "--man")
 	compareGolden(t, golden, out.Bytes(), update, "the agent's manual page: run make man")
 	for _, p := range a.Params {
 		if !strings.Contains(out.String(), ".B "+strings.ReplaceAll(p.Name, "-", `\-`)+"\n") {
