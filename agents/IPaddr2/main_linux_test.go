@@ -1,14 +1,12 @@
 package main
 
 import (
-	"fmt"
 	"os"
 	"os/exec"
 	"strings"
 	"testing"
 
 	"github.com/ocfnet/ocfnet/pkg/agenttest"
-
 	"github.com/ocfnet/ocfnet/pkg/testnet"
 )
 
@@ -16,22 +14,7 @@ import (
 // world-traversable directory: ocf-tester runs meta-data as nobody.
 var agentBin string
 
-func TestMain(m *testing.M) {
-	code := func() int {
-		if os.Geteuid() != 0 {
-			return m.Run() // the privileged tests fail or skip via testnet.RequireRoot
-		}
-		bin, cleanup, err := agenttest.Build("IPaddr2")
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return 1
-		}
-		defer cleanup()
-		agentBin = bin
-		return m.Run()
-	}()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(agenttest.Main(m, "IPaddr2", &agentBin)) }
 
 // node is one simulated cluster node: a namespace and its own HA_RSCTMP.
 type node struct {

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/ocfnet/ocfnet/pkg/agenttest"
-
 	"github.com/ocfnet/ocfnet/pkg/ocf"
 	"github.com/ocfnet/ocfnet/pkg/testnet"
 )
@@ -17,22 +16,7 @@ import (
 // agentBin is the agent built once, world-traversable for ocf-tester.
 var agentBin string
 
-func TestMain(m *testing.M) {
-	code := func() int {
-		if os.Geteuid() != 0 {
-			return m.Run() // the privileged tests fail or skip via testnet.RequireRoot
-		}
-		bin, cleanup, err := agenttest.Build("VIPArip")
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return 1
-		}
-		defer cleanup()
-		agentBin = bin
-		return m.Run()
-	}()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(agenttest.Main(m, "VIPArip", &agentBin)) }
 
 // node is a simulated cluster node: a namespace and its own HA_RSCTMP.
 type node struct {

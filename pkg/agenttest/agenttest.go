@@ -49,6 +49,24 @@ func Build(name string) (string, func(), error) {
 	return bin, cleanup, nil
 }
 
+// Main is an agent package's TestMain: as root it builds the agent once
+// (Build) and stores the binary's path in *bin for the privileged tests;
+// otherwise those tests fail or skip through testnet.RequireRoot. It
+// returns the code for os.Exit, after the cleanup.
+func Main(m *testing.M, name string, bin *string) int {
+	if os.Geteuid() != 0 {
+		return m.Run()
+	}
+	path, cleanup, err := Build(name)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer cleanup()
+	*bin = path
+	return m.Run()
+}
+
 // Need fails the test when a file the test relies on is missing.
 func Need(t testing.TB, paths ...string) {
 	t.Helper()
