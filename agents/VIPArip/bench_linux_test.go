@@ -6,7 +6,6 @@ import (
 	"os"
 	"sort"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -157,9 +156,7 @@ func convergence(b *testing.B, l *lab, ip string) map[string][]time.Duration {
 		w.drain()
 		l.s2.expect(b, 0, "start", "ip="+ip, "takeover_time=0")
 		w.wait(b, ip, l.s2.addr, time.Now())
-		if err := syscall.Kill(l.s2.announcer(), syscall.SIGKILL); err != nil {
-			b.Fatal(err)
-		}
+		l.s2.killAnnouncer(b)
 		began = time.Now()
 		l.s1.expect(b, 0, "start", "ip="+ip)
 		add("takeover: start invoked to route", w.wait(b, ip, l.s1.addr, began))

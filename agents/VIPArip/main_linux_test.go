@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -62,6 +63,20 @@ func (n *node) announcer() int {
 		time.Sleep(10 * time.Millisecond)
 	}
 	return 0
+}
+
+// killAnnouncer crashes the node's announcer with SIGKILL. It fails the
+// test when none runs: kill(0, ...) would signal the test's own process
+// group.
+func (n *node) killAnnouncer(t testing.TB) {
+	t.Helper()
+	pid := n.announcer()
+	if pid == 0 {
+		t.Fatalf("%s has no announcer", n.ns.Name)
+	}
+	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // lab is the CLUSTERPRO example: server1 (192.168.10.221) and server2

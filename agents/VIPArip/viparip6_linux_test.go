@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/netip"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -106,9 +105,7 @@ func TestLinuxIPv6(t *testing.T) {
 			l.clientReaches6(t, vip6)
 
 			time.Sleep(2500 * time.Millisecond) // server2 past its takeover window
-			if err := syscall.Kill(l.s2.announcer(), syscall.SIGKILL); err != nil {
-				t.Fatal(err)
-			}
+			l.s2.killAnnouncer(t)
 			crashed := time.Now()
 			l.s1.expect(t, 0, "start", p...)
 			l.routedVia(t, vip6, l.s1.addr, 3*time.Second)

@@ -88,13 +88,7 @@ func TestLinuxMoves(t *testing.T) {
 		l.clientReaches(t, vip)
 
 		time.Sleep(2500 * time.Millisecond) // server2 is past its takeover window
-		pid := l.s2.announcer()
-		if pid == 0 {
-			t.Fatal("server2 has no announcer")
-		}
-		if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
-			t.Fatal(err)
-		}
+		l.s2.killAnnouncer(t)
 		crashed := time.Now()
 		l.s1.expect(t, 0, "start", p...)
 		l.routedVia(t, vip, l.s1.addr, 3*time.Second)
@@ -123,9 +117,7 @@ func TestLinuxKilledAnnouncer(t *testing.T) {
 		r.start(t, l, "")
 		l.s1.expect(t, 0, "start", "ip="+vip)
 		l.routedVia(t, vip, l.s1.addr, 5*time.Second)
-		if err := syscall.Kill(l.s1.announcer(), syscall.SIGKILL); err != nil {
-			t.Fatal(err)
-		}
+		l.s1.killAnnouncer(t)
 		time.Sleep(50 * time.Millisecond)
 		if code, stderr := l.s1.run(t, "monitor", "ip="+vip, recv); code != 1 || len(exitReasons(stderr)) != 1 {
 			t.Errorf("monitor after SIGKILL: %d %q", code, stderr)
