@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"net/netip"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ocfnet/ocfnet/pkg/announce"
+	"github.com/ocfnet/ocfnet/pkg/netif"
 	"github.com/ocfnet/ocfnet/pkg/ocf"
 )
 
@@ -44,11 +46,7 @@ const announcerWait = 2 * time.Second
 // one runs: Pacemaker's first recurring monitor follows start at once and
 // must find it. Two starts racing may both spawn one; the second finds the
 // lock taken and exits, and both see the first.
-func ensureAnnouncer(c *ocf.Context) error {
-	reg, err := registry(c)
-	if err != nil {
-		return err
-	}
+func ensureAnnouncer(c *ocf.Context, reg announce.Registry) error {
 	if announcerPid(reg) != 0 {
 		return nil
 	}
@@ -72,10 +70,7 @@ func runAnnouncer(c *ocf.Context) error {
 	if err != nil {
 		return ocf.Fail(ocf.ErrGeneric, "%v", err)
 	}
-	if err := os.MkdirAll(reg.Dir, 0o700); err != nil {
-		return ocf.Fail(ocf.ErrGeneric, "%v", err)
-	}
-	lock, err := os.OpenFile(filepath.Join(reg.Dir, announcerLock), os.O_RDWR|os.O_CREATE, 0o600)
+	lock, err := os.OpenFile(filepath.Join(reg.Dir, announcerLock), os.O_RDONLY|os.O_CREATE|syscall.O_NOFOLLOW|syscall.O_CLOEXEC, 0o600)
 	if err != nil {
 		return ocf.Fail(ocf.ErrGeneric, "%v", err)
 	}
@@ -87,14 +82,20 @@ func runAnnouncer(c *ocf.Context) error {
 	if err := ocf.WriteFileAtomic(pidfile, []byte(strconv.Itoa(os.Getpid())+"\n")); err != nil {
 		return ocf.Fail(ocf.ErrGeneric, "%v", err)
 	}
+	h, err := netif.Open()
+	if err != nil {
+		return ocf.Fail(ocf.ErrGeneric, "%v", err)
+	}
+	defer h.Close()
 	tr := announce.NewTransport()
 	defer tr.Close()
 	a := &announce.Announcer{
-		Registry: reg, Send: tr.Send, Now: time.Now, Jitter: announce.DefaultJitter, Logf: c.Log.Warnf,
+		Registry: reg, Send: tr.Send, Clock: clock, Jitter: announce.DefaultJitter, Logf: c.Log.Warnf,
 		OnEmpty: func() {
 			os.Remove(pidfile)
 			lock.Close()
 		},
+		Held: func() (map[netip.Addr]bool, error) { return heldVIPs(h) },
 	}
 	// Not c's deadline: the announcer lives as long as routes are registered.
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
@@ -103,4 +104,22 @@ func runAnnouncer(c *ocf.Context) error {
 		return ocf.Fail(ocf.ErrGeneric, "%v", err)
 	}
 	return nil
+}
+
+// heldVIPs returns the host addresses (/32, /128) on any interface of
+// this node: the VIPs it holds.
+func heldVIPs(h *netif.Host) (map[netip.Addr]bool, error) {
+	held := map[netip.Addr]bool{}
+	for _, family := range []netip.Addr{netip.IPv4Unspecified(), netip.IPv6Unspecified()} {
+		addrs, err := h.AddrsOf(family)
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range addrs {
+			if a.Prefix.Bits() == a.Prefix.Addr().BitLen() {
+				held[a.Prefix.Addr()] = true
+			}
+		}
+	}
+	return held, nil
 }

@@ -264,7 +264,7 @@ func defaultLink(h *netif.Host, ip netip.Addr) (netif.Link, error) {
 }
 
 // entry is the registry entry for cfg placed at p, starting at now.
-func entry(cfg config, p placement, now time.Time) announce.Entry {
+func entry(cfg config, p placement, now announce.Mono) announce.Entry {
 	return announce.Entry{
 		VIP:            cfg.ip,
 		Interface:      p.link.Name,
@@ -279,10 +279,4 @@ func entry(cfg config, p placement, now time.Time) announce.Entry {
 		Tag:            cfg.tag,
 		Auth:           cfg.auth,
 	}
-}
-
-// registry is the node's announcement registry.
-func registry(c *ocf.Context) (announce.Registry, error) {
-	dir, err := c.StatePath("ocfnet-VIPArip")
-	return announce.Registry{Dir: dir}, err
 }
