@@ -42,23 +42,35 @@ func announcerPid(reg announce.Registry) int {
 // up; it takes a few milliseconds.
 const announcerWait = 2 * time.Second
 
+// respawnAfter is how long start waits for a spawned announcer before it
+// spawns another. An announcer that is dying (killed) loses its command
+// line, which announcerPid checks, a moment before it releases its
+// single-instance lock: one spawned in that moment finds the lock taken
+// and exits, and the next one gets the lock.
+const respawnAfter = 200 * time.Millisecond
+
 // ensureAnnouncer starts the announcer unless one runs, and returns once
 // one runs: Pacemaker's first recurring monitor follows start at once and
 // must find it. Two starts racing may both spawn one; the second finds the
 // lock taken and exits, and both see the first.
 func ensureAnnouncer(c *ocf.Context, reg announce.Registry) error {
-	if announcerPid(reg) != 0 {
-		return nil
-	}
-	if _, err := c.Spawn(announcerAction, nil, nil); err != nil {
-		return err
-	}
-	for deadline := time.Now().Add(announcerWait); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+	deadline := time.Now().Add(announcerWait)
+	for {
 		if announcerPid(reg) != 0 {
 			return nil
 		}
+		if time.Now().After(deadline) {
+			return errors.New("the announcer did not come up")
+		}
+		if _, err := c.Spawn(announcerAction, nil, nil); err != nil {
+			return err
+		}
+		for respawn := time.Now().Add(respawnAfter); time.Now().Before(respawn); time.Sleep(time.Millisecond) {
+			if announcerPid(reg) != 0 {
+				return nil
+			}
+		}
 	}
-	return errors.New("the announcer did not come up")
 }
 
 // runAnnouncer is the announcer process: one per node (an exclusive lock

@@ -336,3 +336,36 @@ func TestLinuxVIPRemovedByHand(t *testing.T) {
 	l.s1.expect(t, 0, "stop", p...)
 	l.s1.expectClean(t, vip)
 }
+
+// TestLinuxAnnouncerDyingDuringStart: start finds no announcer while the
+// single-instance lock is still held, as by an announcer being killed
+// (its command line is gone a moment before its lock); the announcer it
+// spawns exits at once. Start spawns again and returns 0 once the lock is
+// free, with an announcer running.
+func TestLinuxAnnouncerDyingDuringStart(t *testing.T) {
+	l := newLab(t)
+	dir := l.s1.registryDir()
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	lock, err := os.OpenFile(filepath.Join(dir, "announcer.lock"), os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := unix.Flock(int(lock.Fd()), unix.LOCK_EX); err != nil {
+		t.Fatal(err)
+	}
+	released := make(chan struct{})
+	go func() {
+		time.Sleep(300 * time.Millisecond) // well within start's 2 s wait
+		lock.Close()
+		close(released)
+	}()
+	l.s1.expect(t, 0, "start", "ip="+vip)
+	<-released
+	if l.s1.announcer() == 0 {
+		t.Error("start returned 0 with no announcer running")
+	}
+	l.s1.expect(t, 0, "monitor", "ip="+vip, recv)
+	l.s1.expect(t, 0, "stop", "ip="+vip)
+}
