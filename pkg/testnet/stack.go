@@ -1,0 +1,81 @@
+package testnet
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// KillStack crashes the node's cluster stack: corosync, pacemakerd and
+// every Pacemaker daemon of the node get SIGKILL, as from the OOM killer
+// or a fatal bug. What resource agents left running (VIPArip's announcer)
+// lives on, as under pacemaker.service's KillMode=process. The node can
+// run no more commands afterwards (Run enters pacemakerd's namespaces).
+// It returns the pids it killed.
+func (node *ClusterNode) KillStack(t testing.TB) []int {
+	t.Helper()
+	mnt, err := os.Readlink(fmt.Sprintf("/proc/%d/ns/mnt", node.pid))
+	if err != nil {
+		t.Fatalf("%s: %v", node.Name, err)
+	}
+	var killed []int
+	// pacemakerd respawns the daemons it sees die: it goes first, and a
+	// second round catches a child forked meanwhile.
+	for range 3 {
+		pids := stackPids(mnt)
+		if len(pids) == 0 {
+			return killed
+		}
+		for _, pid := range pids {
+			_ = syscall.Kill(pid, syscall.SIGKILL)
+			killed = append(killed, pid)
+		}
+		for _, pid := range pids {
+			for i := 0; i < 200 && alive(pid); i++ {
+				time.Sleep(5 * time.Millisecond)
+			}
+		}
+	}
+	if left := stackPids(mnt); len(left) > 0 {
+		t.Fatalf("%s: cluster stack still running after SIGKILL: %v", node.Name, left)
+	}
+	return killed
+}
+
+// stackPids lists the live corosync and Pacemaker processes whose mount
+// namespace is mnt, pacemakerd first.
+func stackPids(mnt string) []int {
+	dirs, _ := os.ReadDir("/proc")
+	var pids []int
+	first := -1
+	for _, d := range dirs {
+		pid, err := strconv.Atoi(d.Name())
+		if err != nil || !alive(pid) {
+			continue
+		}
+		if ns, err := os.Readlink(fmt.Sprintf("/proc/%d/ns/mnt", pid)); err != nil || ns != mnt {
+			continue
+		}
+		exe, err := os.Readlink(fmt.Sprintf("/proc/%d/exe", pid))
+		if err != nil {
+			continue
+		}
+		name := filepath.Base(strings.TrimSuffix(exe, " (deleted)"))
+		switch {
+		case name == "pacemakerd":
+			first = pid
+		case name == "corosync" || strings.HasPrefix(name, "pacemaker-"):
+			pids = append(pids, pid)
+		}
+	}
+	if first > 0 {
+		pids = slices.Insert(pids, 0, first)
+	}
+	return pids
+}
