@@ -21,11 +21,11 @@ import (
 // Two nodes, each holding one VIP with short announcement and monitor
 // intervals, a router running FRR's ripd. In maintenance mode, for many
 // monitor intervals and beyond the grace, with nB's whole stack killed,
-// both routes stay. Out of it, nA's stack is killed: its route is
+// both routes stay; nB's stack starts again and its new executor adopts
+// the route. Out of maintenance, nA's stack is killed: its route is
 // poisoned after the grace and is gone at the router, nothing of it is
 // announced after, its VIP is released; a VIP started on nA by
-// crm_resource --force-start, and nB's route (its saved configuration
-// says maintenance), stay.
+// crm_resource --force-start, and nB's route, stay.
 func TestLinuxClusterStackDeath(t *testing.T) {
 	testnet.RequireRoot(t)
 	agenttest.Need(t, agenttest.OCFDir+"/VIPArip", "/usr/sbin/crm_attribute")
@@ -71,7 +71,7 @@ EOF`)
 	for _, n := range c.Nodes {
 		waitSavedCIB(t, n, `name="maintenance-mode" value="true"`)
 	}
-	waitAnnouncer(t, nB)
+	announcerB, oldOwnerB := waitAnnouncer(t, nB), ownerEntry(t, nB, vipB)
 	nB.KillStack(t)
 	inMaintenance := time.Now()
 	time.Sleep(4 * grace) // 12 monitor intervals
@@ -81,6 +81,21 @@ EOF`)
 	}
 	routed(vipA, uplink["nA"], 0)
 	routed(vipB, uplink["nB"], 0)
+
+	// nB's stack starts again, still in maintenance mode: the probe of its
+	// new executor adopts rB's route.
+	c.RestartStack(t, nB, announcerB)
+	restarted := time.Now()
+	for o := ownerEntry(t, nB, vipB); o == nil || o.PID == oldOwnerB.PID; o = ownerEntry(t, nB, vipB) {
+		if time.Since(restarted) > 30*time.Second {
+			t.Fatalf("rB still owned by %+v 30 s after nB's stack restarted", o)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if o := ownerEntry(t, nB, vipB); exeName(o.PID) != "pacemaker-execd" {
+		t.Fatalf("rB adopted by pid %d (%s), want nB's new pacemaker-execd", o.PID, exeName(o.PID))
+	}
+	t.Logf("nB's stack restarted in maintenance mode: rB adopted by the new executor %v after it was online", time.Since(restarted))
 	nA.Run(t, "crm_attribute", "--type", "crm_config", "--name", "maintenance-mode", "--update", "false")
 	waitSavedCIB(t, nA, `name="maintenance-mode" value="false"`)
 
@@ -92,9 +107,11 @@ EOF`)
 	if o := ownerEntry(t, nA, vipHand); o != nil {
 		t.Fatalf("crm_resource --force-start recorded owner %+v, want none", o)
 	}
-	time.Sleep(2 * grace) // out of maintenance, rA's executor alive: nothing withdrawn
+	time.Sleep(2 * grace) // out of maintenance, executors alive: nothing withdrawn
 	routed(vipA, uplink["nA"], 0)
+	routed(vipB, uplink["nB"], 0)
 	noPoison(t, capture, uplink["nA"], vipA, inMaintenance)
+	noPoison(t, capture, uplink["nB"], vipB, inMaintenance)
 
 	announcerA := waitAnnouncer(t, nA)
 	nA.KillStack(t)
@@ -119,7 +136,7 @@ EOF`)
 	if nA.NS.HasAddr(t, "lo", vipA+"/32") {
 		t.Errorf("%s still held on nA's lo after the withdrawal", vipA)
 	}
-	// The hand-run route and nB's (stack stopped in maintenance) stay.
+	// The hand-run route and nB's (its stack alive) stay.
 	announced(t, capture, uplink["nA"], vipHand, time.Now().Add(-2*grace), time.Now(), true)
 	routed(vipHand, uplink["nA"], 0)
 	announced(t, capture, uplink["nB"], vipB, time.Now().Add(-2*grace), time.Now(), true)

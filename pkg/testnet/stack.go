@@ -3,6 +3,7 @@ package testnet
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -78,4 +79,30 @@ func stackPids(mnt string) []int {
 		pids = slices.Insert(pids, 0, first)
 	}
 	return pids
+}
+
+// restartScript starts corosync and pacemakerd again in a node's existing
+// namespaces, with the state the dead stack left there. $1 node name, $2
+// the cluster directory.
+const restartScript = `corosync -f >> "$2/$1.corosync.log" 2>&1 &
+PCMK_logfile="$2/$1.pacemaker.log" exec /usr/sbin/pacemakerd -f >> "$2/$1.pacemakerd.out" 2>&1
+`
+
+// RestartStack starts node's cluster stack again after KillStack, as
+// systemctl start pacemaker would, in the node's namespaces, which the
+// process survivor (say the announcer) kept alive. It waits until every
+// node is online again.
+func (c *Cluster) RestartStack(t testing.TB, node *ClusterNode, survivor int) {
+	t.Helper()
+	cmd := exec.Command("nsenter", "-t", strconv.Itoa(survivor), "-m", "-n", "-u", "--",
+		"sh", "-c", restartScript, "sh", node.Name, c.dir)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("restarting %s's stack: %v", node.Name, err)
+	}
+	node.NS.mu.Lock()
+	node.NS.cmds = append(node.NS.cmds, cmd)
+	node.NS.mu.Unlock()
+	node.pid = cmd.Process.Pid // nsenter execs sh, which execs pacemakerd
+	c.WaitOnline(t, 60*time.Second)
 }
