@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"syscall"
 
 	"github.com/beevik/etree"
 )
@@ -26,12 +27,18 @@ var ErrNoCIB = errors.New("no saved cluster configuration on this node")
 // ("/" outside tests).
 func ReadCIB(root string) ([]byte, error) {
 	for _, p := range CIBPaths {
-		f, err := os.Open(root + p)
+		// The announcer must never block or be redirected: no FIFO, no
+		// device, no link planted by the directory's owner (hacluster).
+		f, err := os.OpenFile(root+p, os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0)
 		if errors.Is(err, os.ErrNotExist) {
 			continue
 		}
 		if err != nil {
 			return nil, err
+		}
+		if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+			f.Close()
+			return nil, fmt.Errorf("%s is not a regular file", p)
 		}
 		b, err := io.ReadAll(io.LimitReader(f, maxCIB+1))
 		f.Close()

@@ -5,7 +5,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // cibWith is a saved configuration (as pacemaker-based writes cib.xml:
@@ -116,5 +118,46 @@ func TestReadCIB(t *testing.T) {
 	}
 	if _, err := ReadCIB(root); err == nil {
 		t.Error("ReadCIB of an oversized file: no error")
+	}
+}
+
+// TestReadCIBRefuses: a FIFO would block the announcer for good, a link
+// would read whatever it points to.
+func TestReadCIBRefuses(t *testing.T) {
+	tests := []struct {
+		name string
+		make func(path string) error
+	}{
+		{"FIFO", func(path string) error { return syscall.Mkfifo(path, 0o600) }},
+		{"symbolic link", func(path string) error {
+			target := filepath.Join(filepath.Dir(path), "elsewhere.xml")
+			if err := os.WriteFile(target, cibWith("", "", "", "", ""), 0o600); err != nil {
+				return err
+			}
+			return os.Symlink(target, path)
+		}},
+		{"directory", func(path string) error { return os.Mkdir(path, 0o700) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			root := t.TempDir()
+			path := filepath.Join(root, CIBPaths[0])
+			if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+				t.Fatal(err)
+			}
+			if err := tt.make(path); err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan error, 1)
+			go func() { _, err := ReadCIB(root); done <- err }()
+			select {
+			case err := <-done:
+				if err == nil {
+					t.Error("ReadCIB: no error")
+				}
+			case <-time.After(10 * time.Second):
+				t.Fatal("ReadCIB blocked")
+			}
+		})
 	}
 }
