@@ -101,8 +101,10 @@ EOF`)
 
 	// A hand-run start on nA, with the cluster running: crm_resource runs
 	// the agent, no executor.
+	// Once the cluster has probed rHand (not running): a probe finding it
+	// running would make it the cluster's, which stops it.
 	nA.Run(t, "sh", "-c", `crm configure primitive rHand ocf:ocfnet:VIPArip params ip=`+vipHand+
-		` interval=1 meta target-role=Stopped && crm_resource --force-start --resource rHand`)
+		` interval=1 meta target-role=Stopped && crm_resource --wait --timeout 30s && crm_resource --force-start --resource rHand`)
 	routed(vipHand, uplink["nA"], 10*time.Second)
 	if o := ownerEntry(t, nA, vipHand); o != nil {
 		t.Fatalf("crm_resource --force-start recorded owner %+v, want none", o)
@@ -133,6 +135,9 @@ EOF`)
 	t.Logf("nA's stack killed: %s poisoned after %v, gone at the router after %v (grace %v)", vipA, poison.Sub(killed), gone, grace)
 	time.Sleep(3 * grace)
 	announced(t, capture, uplink["nA"], vipA, poison, time.Now(), false)
+	if log := c.PacemakerLog(t, "nA"); !strings.Contains(log, vipA+": the cluster stack of this node is gone") {
+		t.Errorf("nA's log does not say why %s was withdrawn:\n%s", vipA, log)
+	}
 	if nA.NS.HasAddr(t, "lo", vipA+"/32") {
 		t.Errorf("%s still held on nA's lo after the withdrawal", vipA)
 	}

@@ -106,3 +106,14 @@ func (c *Cluster) RestartStack(t testing.TB, node *ClusterNode, survivor int) {
 	node.pid = cmd.Process.Pid // nsenter execs sh, which execs pacemakerd
 	c.WaitOnline(t, 60*time.Second)
 }
+
+// PacemakerLog returns the node's Pacemaker log so far; the agents log
+// there too (Pacemaker passes HA_LOGFILE).
+func (c *Cluster) PacemakerLog(t testing.TB, node string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(c.dir, node+".pacemaker.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
