@@ -119,9 +119,10 @@ EOF`)
 	nA.KillStack(t)
 	killed := time.Now()
 	// The announcer notices at its next cycle (within a second), waits the
-	// grace, poisons; the slack is for a loaded machine, not the design.
-	const slack = 4 * time.Second
-	gone, ok := router.WaitRoute(t, vipA, grace+time.Second+slack, func(_ testnet.Route, found bool) bool { return !found })
+	// grace, poisons at the first cycle after it (within a second); the
+	// slack is for a loaded machine, not the design.
+	const slack = 3 * time.Second
+	gone, ok := router.WaitRoute(t, vipA, grace+2*time.Second+slack, func(_ testnet.Route, found bool) bool { return !found })
 	if !ok {
 		t.Fatalf("router still routes %s %v after nA's stack died", vipA, gone)
 	}
