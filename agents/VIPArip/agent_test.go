@@ -64,6 +64,13 @@ func TestBadInput(t *testing.T) {
 		{"bad destination", "start", env(ip, "destination=224.0.0.9 nope"), ocf.ErrConfigured, "destination"},
 		{"two destinations", "validate-all", env(ip, "destination=192.168.10.255 192.168.10.220", noHost), ocf.Success, ""},
 		{"metric 16", "start", env(ip, "metric=16"), ocf.ErrConfigured, "metric"},
+		// A router adds 1: 15 arrives as 16, unreachable.
+		{"metric 15", "start", env(ip, "metric=15"), ocf.ErrConfigured, "1 to 14"},
+		{"metric 15 validate", "validate-all", env(ip, "metric=15", noHost), ocf.ErrConfigured, "1 to 14"},
+		{"takeover metric 15", "start", env(ip, "takeover_metric=15"), ocf.ErrConfigured, "1 to 14"},
+		{"takeover metric 15 validate", "validate-all", env(ip, "takeover_metric=15", noHost), ocf.ErrConfigured, "1 to 14"},
+		{"takeover metric 16", "validate-all", env(ip, "takeover_metric=16", noHost), ocf.ErrConfigured, "1 to 14"},
+		{"metric 14", "validate-all", env(ip, "metric=14", "takeover_metric=13", noHost), ocf.Success, ""},
 		{"metric 0", "start", env(ip, "metric=0"), ocf.ErrConfigured, "metric"},
 		{"takeover not lower", "start", env(ip, "metric=2", "takeover_metric=2"), ocf.ErrConfigured, "lower"},
 		{"takeover time 10", "start", env(ip, "takeover_time=10"), ocf.ErrConfigured, "takeover_time"},

@@ -57,7 +57,7 @@ var params = []ocf.Param{
 	{Name: pTakeoverMetric, Kind: ocf.Integer, Default: "1", Check: checkMetric,
 		Short: "Takeover metric",
 		Long: "Lower metric announced for takeover_time after start, so routers replace a crashed owner's " +
-			"route at once instead of after RIP's 180 s timeout. Must be lower than metric."},
+			"route at once instead of after RIP's 180 s timeout. 1 to 14, lower than metric."},
 	{Name: pTakeoverTime, Kind: ocf.Integer, Default: "5", Check: checkTakeoverTime,
 		Short: "Takeover window in seconds",
 		Long:  "How long the takeover metric is announced after start, 0 to 9 seconds."},
@@ -116,8 +116,11 @@ func intIn(s string, lo, hi int, what string) error {
 	return nil
 }
 
-func checkVersion(s string) error      { return intIn(s, 1, 2, "the RIP version") }
-func checkMetric(s string) error       { return intIn(s, 1, 15, "a metric") }
+func checkVersion(s string) error { return intIn(s, 1, 2, "the RIP version") }
+
+// checkMetric allows 1 to 14: a router adds 1 to what it hears (RFC 2453
+// §3.9.2), so 15 arrives as 16, unreachable, and the route is never used.
+func checkMetric(s string) error       { return intIn(s, 1, 14, "a metric") }
 func checkTakeoverTime(s string) error { return intIn(s, 0, 9, "the takeover time") }
 func checkInterval(s string) error     { return intIn(s, 1, 60, "the interval") }
 func checkTag(s string) error          { return intIn(s, 0, 65535, "a route tag") }
