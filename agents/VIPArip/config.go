@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
-	"os"
 	"strings"
 	"time"
 
@@ -148,8 +147,10 @@ func checkFamily(c *ocf.Context, cfg config) error {
 	return nil
 }
 
-// parseAuth reads auth_mode and the key. A key that cannot be read is 5
-// (a file missing on this node); a key that can never work is 6.
+// parseAuth reads auth_mode and the key. A key file missing or unusable
+// on this node is 5, and so is a key read from it that routers cannot
+// use: another node's file may be right. A key parameter that can never
+// work is 6.
 func parseAuth(c *ocf.Context, cfg *config) error {
 	v := c.Params
 	cfg.auth = announce.Auth{Mode: authModes[v.Get(pAuthMode)], KeyID: uint8(v.Int(pAuthKeyID))}
@@ -159,22 +160,25 @@ func parseAuth(c *ocf.Context, cfg *config) error {
 	if cfg.version == 1 {
 		return ocf.Fail(ocf.ErrConfigured, "auth_mode %s needs rip_version 2", v.Get(pAuthMode))
 	}
-	key := []byte(v.Get(pAuthKey))
-	if len(key) == 0 {
+	cfg.auth.Key = keyOf([]byte(v.Get(pAuthKey)))
+	badKey := ocf.ErrConfigured
+	if len(cfg.auth.Key) == 0 {
 		path := v.Get(pAuthKeyFile)
 		if path == "" {
 			return ocf.Fail(ocf.ErrConfigured, "auth_mode %s needs auth_key or auth_key_file", v.Get(pAuthMode))
 		}
-		b, err := os.ReadFile(path)
+		kf, err := readKeyFile(c.Context, path)
 		if err != nil {
-			return ocf.Fail(ocf.ErrInstalled, "auth_key_file %s cannot be read: %v", path, errors.Unwrap(err))
+			return err
 		}
-		key = []byte(strings.TrimRight(strings.SplitN(string(b), "\n", 2)[0], "\r"))
+		if kf.warn != "" {
+			c.Log.Warnf("%s", kf.warn)
+		}
+		cfg.auth.Key, badKey = kf.key, ocf.ErrInstalled
 	}
-	cfg.auth.Key = key
 	if err := cfg.auth.RIPKey().Validate(); err != nil {
 		// The error never contains the key.
-		return ocf.Fail(ocf.ErrConfigured, "authentication key: %v", err)
+		return ocf.Fail(badKey, "authentication key: %v", err)
 	}
 	return nil
 }

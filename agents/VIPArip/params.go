@@ -79,10 +79,14 @@ var params = []ocf.Param{
 			"RIPng has no authentication: an IPv6 ip needs none."},
 	{Name: pAuthKey, Kind: ocf.String, Secret: true,
 		Short: "Authentication key",
-		Long:  "The key, if auth_mode is not none. Prefer auth_key_file, which keeps the secret out of the CIB."},
+		Long: "The key, if auth_mode is not none; white space around it is not part of it. " +
+			"Prefer auth_key_file, which keeps the secret out of the CIB."},
 	{Name: pAuthKeyFile, Kind: ocf.String,
 		Short: "File holding the authentication key",
-		Long:  "A file whose first line is the key (trailing newline ignored); used when auth_key is empty."},
+		Long: "A file whose first line is the key, used when auth_key is empty. As for auth_key, white space around " +
+			"the key (and the line's LF or CR LF) is not part of it, so the same key gives the same digest either way. " +
+			"The file must be a regular file (or a symlink to one) of at most 1024 octets a line, owned by root, " +
+			"writable by no one else (mode 600 or 400; readable by others only with a warning)."},
 	{Name: pAuthKeyID, Kind: ocf.Integer, Default: "1", Check: checkKeyID,
 		Short: "Authentication key id",
 		Long:  "Key id of md5 and hmac-sha authentication, 0 to 255, as configured on the routers."},
