@@ -60,6 +60,7 @@ func TestBadInput(t *testing.T) {
 		{"invalid ip stop", "stop", env("ip=x"), ocf.Success, ""},
 		{"bad nic", "start", env(ip, "nic=eth0;ls"), ocf.ErrConfigured, "nic"},
 		{"bad source", "start", env(ip, "source=192.168.10"), ocf.ErrConfigured, "source"},
+		{"source is the VIP", "validate-all", env(ip, "source=192.168.13.229", noHost), ocf.ErrConfigured, "is the VIP"},
 		{"IPv6 source", "start", env(ip, "source=fe80::1"), ocf.ErrConfigured, "families"},
 		{"bad destination", "start", env(ip, "destination=224.0.0.9 nope"), ocf.ErrConfigured, "destination"},
 		{"two destinations", "validate-all", env(ip, "destination=192.168.10.255 192.168.10.220", noHost), ocf.Success, ""},
