@@ -49,7 +49,7 @@ func readKeyFile(ctx context.Context, path string) (keyFile, error) {
 	// action then fails in time, and the stuck read ends with the process.
 	done := make(chan result, 1)
 	go func() {
-		kf, err := readKeyLine(path)
+		kf, err := readKeyLineFn(path)
 		done <- result{kf, err}
 	}()
 	select {
@@ -59,6 +59,9 @@ func readKeyFile(ctx context.Context, path string) (keyFile, error) {
 		return keyFile{}, ocf.Fail(ocf.ErrGeneric, "auth_key_file %s was not read within the action's timeout", path)
 	}
 }
+
+// readKeyLineFn is readKeyLine, replaced in tests by a read that hangs.
+var readKeyLineFn = readKeyLine
 
 // readKeyLine returns the trimmed first line of path. It never opens
 // anything but a regular file: stat (which follows a symlink to its end)

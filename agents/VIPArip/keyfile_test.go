@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -190,5 +191,23 @@ func TestKeyFile(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestKeyFileDeadline: a read that hangs (a dead NFS server) ends the
+// action at its deadline with 1, not never.
+func TestKeyFileDeadline(t *testing.T) {
+	hang := make(chan struct{})
+	defer close(hang)
+	defer func(f func(string) (keyFile, error)) { readKeyLineFn = f }(readKeyLineFn)
+	readKeyLineFn = func(string) (keyFile, error) {
+		<-hang
+		return keyFile{}, nil
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // the deadline has passed
+	_, err := readKeyFile(ctx, "/etc/ocfnet/rip.key")
+	if ocf.CodeOf(err) != ocf.ErrGeneric || !strings.Contains(err.Error(), "timeout") {
+		t.Errorf("got %v (%v), want 1 for a read past the deadline", err, ocf.CodeOf(err))
 	}
 }
