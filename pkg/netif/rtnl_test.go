@@ -309,6 +309,10 @@ func FuzzDecode(f *testing.F) {
 	f.Add(msg(unix.RTM_NEWADDR, 0, 1, encodeAddr(Addr{Prefix: netip.MustParsePrefix("192.0.2.1/24"), Label: "eth0"}, 2)))
 	f.Add(msg(unix.RTM_NEWLINK, 0, 1, encodeLinkQuery(0, "eth0")))
 	f.Add(msg(unix.RTM_NEWROUTE, 0, 1, encodeRouteDump(unix.AF_INET)))
+	f.Add(msg(unix.RTM_NEWROUTE, 0, 1, appendAttr(encodeRouteDump(unix.AF_INET), unix.RTA_MULTIPATH,
+		rtnexthop(0, 0, 2, attr{unix.RTA_GATEWAY, []byte{10, 0, 0, 1}}))))
+	f.Add(msg(unix.RTM_NEWNEXTHOP, 0, 1, appendAttr(appendAttr(make([]byte, nhmsgLen), unix.NHA_ID, u32(10)),
+		unix.NHA_GROUP, []byte{1, 0, 0, 0, 0, 0, 0, 0})))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		msgs, err := parseMessages(b)
 		if err != nil {
