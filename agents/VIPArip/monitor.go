@@ -39,6 +39,9 @@ func monitor(c *ocf.Context) error {
 	if err != nil || e == nil {
 		return notHere(c, errNotAnnounced)
 	}
+	if err := checkAnnouncingLink(h, e.IfIndex, e.Interface); err != nil {
+		return err
+	}
 	if announcerPid(reg) == 0 {
 		return ocf.Fail(ocf.ErrGeneric, "the RIP announcer of this node is not running")
 	}
