@@ -202,6 +202,7 @@ func entry(cfg config, p placement, now time.Time) announce.Entry {
 		Interval:       cfg.interval,
 		Tag:            cfg.tag,
 		Auth:           cfg.auth,
+		PoisonCount:    cfg.poisonCount,
 	}
 }
 

@@ -49,6 +49,7 @@ func monitor(c *ocf.Context) error {
 	if age := time.Since(last); err != nil || age > 2*e.Interval {
 		return ocf.Fail(ocf.ErrGeneric, "%s was last announced %v ago (interval %v)", ip, age.Round(time.Second), e.Interval)
 	}
+	adopt(c, reg, e) // owner.go
 	return nil
 }
 

@@ -99,6 +99,7 @@ func register(c *ocf.Context, cfg config, p placement) error {
 	defer unlock()
 	now := time.Now()
 	e := entry(cfg, p, now)
+	e.Owner = executorOwner(c) // owner.go: withdrawn if the cluster stack dies
 	old, _ := reg.Get(cfg.ip)
 	if old != nil {
 		e.TakeoverUntil = old.TakeoverUntil
