@@ -55,6 +55,9 @@ func monitor(c *ocf.Context) error {
 	case e == nil:
 		return ocf.Fail(ocf.ErrGeneric, "%s is held on this node but not announced", ip)
 	}
+	if err := checkAnnouncingLink(h, e.IfIndex, e.Interface); err != nil {
+		return err
+	}
 	if announcerPid(reg) == 0 {
 		return ocf.Fail(ocf.ErrGeneric, "the RIP announcer of this node is not running")
 	}
@@ -62,6 +65,7 @@ func monitor(c *ocf.Context) error {
 	if now := clock.Mono(); err != nil || !announce.Fresh(last, now, e.Interval) {
 		return ocf.Fail(ocf.ErrGeneric, "%s was not announced in the last %v (interval %v)", ip, 2*e.Interval, e.Interval)
 	}
+	adopt(c, reg, e) // owner.go
 	return nil
 }
 

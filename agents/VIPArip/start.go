@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"net/netip"
 
 	"github.com/ocfnet/ocfnet/pkg/announce"
@@ -27,9 +26,12 @@ func start(c *ocf.Context) error {
 		return ocf.Fail(ocf.ErrGeneric, "%v", err)
 	}
 	defer h.Close()
-	p, err := place(h, cfg)
+	p, err := place(c, h, cfg)
 	if err != nil {
 		return placeError(cfg, err)
+	}
+	if err := checkCarrier(p.link); err != nil {
+		return err
 	}
 	vipLink := p.link
 	if !cfg.onNIC {
@@ -58,7 +60,7 @@ func start(c *ocf.Context) error {
 		return ocf.Fail(ocf.ErrGeneric, "adding %s to %s: %v", cfg.ip, vipLink.Name, err)
 	}
 	tr := announce.NewTransport()
-	err = register(reg, tr.Send, cfg, p)
+	err = register(reg, tr.Send, cfg, p, executorOwner(c))
 	tr.Close()
 	if err != nil {
 		if added {
@@ -108,7 +110,7 @@ func holdVIP(h *netif.Host, ip netip.Addr, link netif.Link) (added bool, err err
 // or a crashed node left (its window long over, its last send up to an
 // interval old): a start is a full start, so the routers learn the route
 // at once and prefer it to a crashed owner's.
-func register(reg announce.Registry, send announce.SendFunc, cfg config, p placement) error {
+func register(reg announce.Registry, send announce.SendFunc, cfg config, p placement, owner *announce.Owner) error {
 	unlock, err := reg.Lock()
 	if err != nil {
 		return ocf.Fail(ocf.ErrGeneric, "%v", err)
@@ -116,6 +118,7 @@ func register(reg announce.Registry, send announce.SendFunc, cfg config, p place
 	defer unlock()
 	now := clock.Mono()
 	e := entry(cfg, p, now)
+	e.Owner = owner // owner.go: withdrawn if the cluster stack dies
 	if err := reg.Put(e); err != nil {
 		return ocf.Fail(ocf.ErrGeneric, "registering %s: %v", cfg.ip, err)
 	}
@@ -130,19 +133,6 @@ func register(reg announce.Registry, send announce.SendFunc, cfg config, p place
 	return nil
 }
 
-// placeError maps placement failures: everything missing on this node
-// (interface, default route, source address) is 5, so Pacemaker tries
-// another node rather than stopping the resource everywhere.
-func placeError(cfg config, err error) error {
-	switch {
-	case errors.Is(err, netif.ErrNoLink):
-		return ocf.Fail(ocf.ErrInstalled, "interface %s does not exist on this node", cfg.nic)
-	case errors.Is(err, errNoDefault), errors.Is(err, errNoSource):
-		return ocf.Fail(ocf.ErrInstalled, "%v", err)
-	}
-	return ocf.Fail(ocf.ErrGeneric, "%v", err)
-}
-
 // validateAll checks the parameters and, unless OCF_CHECK_LEVEL is 0,
 // that this node can announce: interface, source and key file.
 func validateAll(c *ocf.Context) error {
@@ -155,7 +145,7 @@ func validateAll(c *ocf.Context) error {
 		return ocf.Fail(ocf.ErrGeneric, "%v", err)
 	}
 	defer h.Close()
-	if _, err := place(h, cfg); err != nil {
+	if _, err := place(c, h, cfg); err != nil {
 		return placeError(cfg, err)
 	}
 	return nil

@@ -69,7 +69,7 @@ func TestRegisterIsAFullStart(t *testing.T) {
 				}
 				return nil
 			}
-			if err := register(reg, send, cfg, p); err != nil {
+			if err := register(reg, send, cfg, p, nil); err != nil {
 				t.Fatal(err)
 			}
 			if len(sent) != 1 || sent[0] != cfg.takeoverMetric {

@@ -42,12 +42,15 @@ type Announcer struct {
 	// starts one, and one registering before it is seen by this cycle.
 	OnEmpty func()
 	// Held returns the VIPs (host addresses on any interface) this node
-	// holds; entries of others are withdrawn (see dropOrphans). nil: no
+	// holds; entries of others are withdrawn (see dropUnheld). nil: no
 	// check.
 	Held func() (map[netip.Addr]bool, error)
+	// Owners, if set, withdraws the routes whose Pacemaker executor is
+	// gone (owner.go).
+	Owners *OwnerWatch
 
 	garbage   map[string]Mono     // unusable entry files: when first seen, -1 once handled
-	withdrawn map[netip.Addr]Mono // orphans that could not be unregistered: when last poisoned
+	withdrawn map[netip.Addr]Mono // unheld entries that could not be unregistered: when last poisoned
 }
 
 // DefaultJitter is up to ±1/6 of the interval (±5 s for 30 s, as in
@@ -93,6 +96,8 @@ func (a *Announcer) Cycle() (Mono, int, error) {
 	defer unlock()
 	now := a.Clock.Mono()
 	entries, pending, listErr := a.registered(now)
+	entries, dropErr := a.dropOrphans(entries)
+	listErr = errors.Join(listErr, dropErr)
 	if len(entries)+pending == 0 && listErr == nil && a.OnEmpty != nil {
 		a.OnEmpty()
 	}

@@ -23,7 +23,7 @@ const garbageAfter = 5 * time.Second
 // while either is left, and no longer. On the way it removes temp files
 // of killed writers (ocf.CleanTemps), unusable entry files once they are
 // garbageAfter old (as this announcer measures), and the entries of VIPs
-// that this node no longer holds, which it poisons first. The caller
+// that this node no longer holds, which it poisons first (dropUnheld). The caller
 // holds the registry lock.
 func (a *Announcer) registered(now Mono) ([]Entry, int, error) {
 	ocf.CleanTemps(a.Registry.Dir)
@@ -32,7 +32,7 @@ func (a *Announcer) registered(now Mono) ([]Entry, int, error) {
 		return nil, 0, err
 	}
 	pending, gerr := a.dropGarbage(bad, now)
-	entries, oerr := a.dropOrphans(entries, now)
+	entries, oerr := a.dropUnheld(entries, now)
 	return entries, pending, errors.Join(gerr, oerr)
 }
 
@@ -67,18 +67,18 @@ func (a *Announcer) dropGarbage(bad []*BadEntryError, now Mono) (int, error) {
 	return pending, errors.Join(errs...)
 }
 
-// dropOrphans withdraws the entries whose VIP this node does not hold
+// dropUnheld withdraws the entries whose VIP this node does not hold
 // (checked with Held, by exact host address on any interface): announcing
 // them would draw the VIP's traffic to a node that drops it. Start holds
 // the VIP before it registers it and stop unregisters it before removing
-// it, so a running resource is never such an orphan; it is what a stop
-// that could not write the registry, a VIP removed by hand or a crash
-// leaves behind. Each orphan is poisoned (one metric-16 datagram) and
+// it, so a running resource never leaves such an entry; a stop that could
+// not write the registry, a VIP removed by hand or a crash does. Each is
+// poisoned (PoisonCount metric-16 datagrams, as stop sends) and
 // unregistered within a cycle of the VIP's disappearance; one that cannot
 // be unregistered is poisoned again each interval and never announced.
 // When Held fails, nothing is dropped: better a route announced a cycle
 // too long than every route withdrawn on a netlink hiccup.
-func (a *Announcer) dropOrphans(entries []Entry, now Mono) ([]Entry, error) {
+func (a *Announcer) dropUnheld(entries []Entry, now Mono) ([]Entry, error) {
 	if a.Held == nil || len(entries) == 0 {
 		a.withdrawn = nil
 		return entries, nil
@@ -100,7 +100,12 @@ func (a *Announcer) dropOrphans(entries []Entry, now Mono) ([]Entry, error) {
 			continue
 		}
 		b := Batch{Entry: e, Routes: []rip.Route{e.Route(rip.Infinity)}}
-		errs = append(errs, SendBatch(a.Registry, a.Send, b, a.Clock.Now()))
+		for i := range e.PoisonCount {
+			if i > 0 {
+				time.Sleep(orphanPoisonGap)
+			}
+			errs = append(errs, SendBatch(a.Registry, a.Send, b, a.Clock.Now()))
+		}
 		if err := a.Registry.Delete(e.VIP); err != nil {
 			withdrawn[e.VIP] = now
 			errs = append(errs, fmt.Errorf("unregistering %v, which this node no longer holds: %w", e.VIP, err))

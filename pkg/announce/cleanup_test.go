@@ -80,7 +80,9 @@ func TestAnnouncerGarbage(t *testing.T) {
 // poisoned and unregistered in the cycle that finds it, never refreshed;
 // the other routes go on.
 func TestAnnouncerOrphans(t *testing.T) {
-	a, rec, clk := setup(t, entry(1), entry(2))
+	e1, e2 := entry(1), entry(2)
+	e1.PoisonCount, e2.PoisonCount = 3, 3
+	a, rec, clk := setup(t, e1, e2)
 	held := map[netip.Addr]bool{entry(1).VIP: true, entry(2).VIP: true}
 	a.Held = func() (map[netip.Addr]bool, error) { return held, nil }
 	cycle(t, a)
@@ -114,7 +116,9 @@ func TestAnnouncerOrphans(t *testing.T) {
 // registry) is never announced, poisoned again once an interval, and
 // does not keep the announcer alive.
 func TestAnnouncerOrphanStuck(t *testing.T) {
-	a, rec, clk := setup(t, entry(1))
+	e := entry(1)
+	e.PoisonCount = 3
+	a, rec, clk := setup(t, e)
 	a.Held = func() (map[netip.Addr]bool, error) { return nil, nil }
 	stuck := filepath.Join(a.Registry.Dir, "192.168.13.1.sent")
 	if err := os.MkdirAll(filepath.Join(stuck, "x"), 0o700); err != nil {
