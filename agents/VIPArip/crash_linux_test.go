@@ -72,15 +72,21 @@ func sightings(c *testnet.Capture, src, ip string, since time.Time) []sighting {
 	return out
 }
 
-// awaitMetric waits up to within for an announcement of ip's route from
-// src with metric, captured after since.
+// awaitMetric checks that an announcement of ip's route from src with
+// metric arrived at the router within `within` after since, by the
+// kernel's arrival time: the test may read its capture late under load,
+// so it waits for it a few seconds longer.
 func awaitMetric(t testing.TB, c *testnet.Capture, src, ip string, metric uint32, since time.Time, within time.Duration) {
 	t.Helper()
-	for deadline := time.Now().Add(within); ; time.Sleep(10 * time.Millisecond) {
+	for deadline := time.Now().Add(within + 5*time.Second); ; time.Sleep(10 * time.Millisecond) {
 		for _, s := range sightings(c, src, ip, since) {
-			if s.metric == metric {
-				return
+			if s.metric != metric {
+				continue
 			}
+			if took := s.at.Sub(since); took > within {
+				t.Fatalf("%s: metric %d from %s arrived %v after %s, not within %v", ip, metric, src, took, since.Format("15:04:05.000"), within)
+			}
+			return
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("%s: no announcement with metric %d from %s within %v; seen %v", ip, metric, src, within, sightings(c, src, ip, since))
@@ -160,8 +166,9 @@ func TestLinuxStartOverLeftover(t *testing.T) {
 	l := newLab(t)
 	capture := listenRIP(t, l)
 	p := []string{"ip=" + vip, "interval=60", "takeover_time=1"}
+	first := time.Now()
 	l.s1.expect(t, 0, "start", p...)
-	awaitMetric(t, capture, l.s1.addr, vip, 2, time.Now().Add(-time.Minute), 3*time.Second) // the window is over
+	awaitMetric(t, capture, l.s1.addr, vip, 2, first, 10*time.Second) // the window is over
 	l.s1.killAnnouncer(t)
 	began := time.Now()
 	l.s1.expect(t, 0, "start", p...)
@@ -321,14 +328,15 @@ func TestLinuxVIPRemovedByHand(t *testing.T) {
 	pid := l.s1.announcer()
 	removed := time.Now()
 	l.s1.ns.IP(t, "addr", "del", vip+"/32", "dev", "lo")
-	awaitMetric(t, capture, l.s1.addr, vip, rip.Infinity, removed, 2*time.Second)
-	for deadline := time.Now().Add(2 * time.Second); !l.s1.left(t, vip).nothing(); time.Sleep(50 * time.Millisecond) {
+	// The announcer checks once a second; under load, later.
+	awaitMetric(t, capture, l.s1.addr, vip, rip.Infinity, removed, 5*time.Second)
+	for deadline := time.Now().Add(5 * time.Second); !l.s1.left(t, vip).nothing(); time.Sleep(50 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatalf("still registered: %s", l.s1.left(t, vip))
 		}
 	}
 	l.s1.expect(t, 7, "monitor", append(p, recv)...)
-	for deadline := time.Now().Add(3 * time.Second); ocf.ProcAlive(pid); time.Sleep(50 * time.Millisecond) {
+	for deadline := time.Now().Add(5 * time.Second); ocf.ProcAlive(pid); time.Sleep(50 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatal("the announcer runs on with nothing left to announce")
 		}
@@ -357,7 +365,7 @@ func TestLinuxAnnouncerDyingDuringStart(t *testing.T) {
 	}
 	released := make(chan struct{})
 	go func() {
-		time.Sleep(300 * time.Millisecond) // well within start's 2 s wait
+		time.Sleep(100 * time.Millisecond) // well within start's 2 s wait
 		lock.Close()
 		close(released)
 	}()
