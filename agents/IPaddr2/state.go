@@ -6,24 +6,52 @@ import (
 	"fmt"
 	"net/netip"
 	"os"
+	"slices"
 
 	"github.com/ocfnet/ocfnet/pkg/ocf"
 )
 
-// record is what start remembers about a VIP it added, so that monitor
-// and stop find it with its exact prefix even when the routing table has
-// changed since (an interface down, another interface now matching).
+// record is what start intends to do to the host, saved before it changes
+// anything: a start killed at any instant leaves a record of everything
+// it may have done, so stop undoes it (the loopback copies it may have
+// removed, the label it may have added) and monitor and stop find the VIP
+// where it was put, with its exact prefix, whatever the parameters or the
+// routing table say since (an interface renamed, nic or cidr_netmask
+// changed, another interface now matching).
 type record struct {
-	NIC       string         `json:"nic"`
-	Index     int            `json:"index"`
-	Bits      int            `json:"bits"`
-	Label     string         `json:"label,omitempty"`
-	BroughtUp bool           `json:"brought_up,omitempty"` // start set the link up
-	Loopback  []netip.Prefix `json:"loopback,omitempty"`   // LVS copies removed from lo
+	NIC       string `json:"nic"`
+	Index     int    `json:"index"`
+	Bits      int    `json:"bits"`
+	Label     string `json:"label,omitempty"`
+	BroughtUp bool   `json:"brought_up,omitempty"` // start set the link up
+	// LVS copies of the VIP that start removes from a loopback interface
+	// (or removed: the record is written before they go).
+	Loopback  []netip.Prefix `json:"loopback,omitempty"`
 	LoopIndex int            `json:"loop_index,omitempty"`
-	// IPv6: start gave the VIP an address label (lvs_ipv6_addrlabel).
+	// IPv6: start gives the VIP an address label (lvs_ipv6_addrlabel).
 	AddrLabel  bool   `json:"addr_label,omitempty"`
 	LabelValue uint32 `json:"label_value,omitempty"`
+}
+
+// inherit keeps what an earlier record promised to undo: a start over the
+// record of a killed start or stop must not forget the loopback copies
+// that one removed, nor the address label it added.
+func (r record) inherit(old *record) record {
+	if old == nil {
+		return r
+	}
+	for _, p := range old.Loopback {
+		if !slices.Contains(r.Loopback, p) {
+			r.Loopback = append(r.Loopback, p)
+		}
+	}
+	if r.LoopIndex == 0 {
+		r.LoopIndex = old.LoopIndex
+	}
+	if old.AddrLabel && !r.AddrLabel {
+		r.AddrLabel, r.LabelValue = true, old.LabelValue
+	}
+	return r
 }
 
 func recordName(ip netip.Addr) string { return "ocfnet-IPaddr2-" + ip.String() }
