@@ -37,6 +37,7 @@ func newLogger(env Env, agent string, stderr io.Writer) *Logger {
 	if tag == "" {
 		tag = fmt.Sprintf("%s(%s)[%d]", agent, env.Get("OCF_RESOURCE_INSTANCE"), os.Getpid())
 	}
+	tag = oneLine(tag)
 	debug := env.Get("HA_debug")
 	if debug == "" {
 		debug = env.Get("HA_DEBUG")
@@ -77,7 +78,7 @@ func (l *Logger) Errorf(format string, args ...any) {
 }
 
 func (l *Logger) emit(prio syslog.Priority, level, format string, args ...any) {
-	msg := level + ": " + strings.TrimRight(fmt.Sprintf(format, args...), "\n")
+	msg := level + ": " + oneLine(strings.TrimRight(fmt.Sprintf(format, args...), "\n"))
 	l.write(prio, msg, true)
 }
 
@@ -151,3 +152,29 @@ var facilities = map[string]syslog.Priority{
 	"local3": syslog.LOG_LOCAL3, "local4": syslog.LOG_LOCAL4, "local5": syslog.LOG_LOCAL5,
 	"local6": syslog.LOG_LOCAL6, "local7": syslog.LOG_LOCAL7,
 }
+
+// oneLine escapes control characters (newlines first of all) so that a
+// message, or a resource name from OCF_RESOURCE_INSTANCE, is one log line:
+// "vip\nERROR: forged" must not become a second, forged entry.
+func oneLine(s string) string {
+	if !strings.ContainsFunc(s, isControl) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case isControl(r):
+			fmt.Fprintf(&b, `\x%02x`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// isControl: C0 controls but tab, DEL and C1 controls.
+func isControl(r rune) bool { return (r < 0x20 && r != '\t') || (r >= 0x7f && r < 0xa0) }

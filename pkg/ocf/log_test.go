@@ -2,6 +2,7 @@ package ocf
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -81,5 +82,27 @@ func TestLoggerRouting(t *testing.T) {
 				t.Errorf("stderr lines lack the date: %q", stderr.String())
 			}
 		})
+	}
+}
+
+func TestLogOneLine(t *testing.T) {
+	logfile := filepath.Join(t.TempDir(), "ha.log")
+	var stderr strings.Builder
+	l := newLogger(MapEnv{"OCF_RESOURCE_INSTANCE": "vip\nERROR: forged", "HA_LOGFILE": logfile}, "IPaddr2", &stderr)
+	l.Infof("value %q then %s", "x", "a\nWARNING: also forged\r")
+	l.close()
+	b, err := os.ReadFile(logfile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := string(b)
+	if n := strings.Count(out, "\n"); n != 1 {
+		t.Fatalf("one message became %d lines:\n%s", n, out)
+	}
+	if strings.Contains(out, "\nERROR") || strings.Contains(out, "\nWARNING") {
+		t.Errorf("forged line: %q", out)
+	}
+	if got := exitReason(errors.New("bad\x1b[31m value")); strings.ContainsRune(got, 0x1b) {
+		t.Errorf("exit reason keeps an escape character: %q", got)
 	}
 }

@@ -126,7 +126,7 @@ func exitReason(err error) string {
 	if errors.As(err, &oe) && oe.Reason != "" {
 		reason = oe.Reason
 	}
-	reason = strings.Join(strings.Fields(reason), " ")
+	reason = oneLine(strings.Join(strings.Fields(reason), " "))
 	return truncate(reason, ExitReasonMax)
 }
 
