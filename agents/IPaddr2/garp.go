@@ -1,10 +1,12 @@
 package main
 
 import (
+	"errors"
 	"net/netip"
 	"os"
 	"slices"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -132,7 +134,7 @@ func spawnGARP(c *ocf.Context, ip netip.Addr, nic string, count int, at time.Tim
 		c.Log.Warnf("gratuitous ARP: %v", err)
 		return false
 	}
-	unlock, err := lockAnnouncements(c)
+	unlock, err := lockVIP(c, ip, true)
 	if err != nil {
 		c.Log.Warnf("gratuitous ARP: %v", err)
 		return false
@@ -243,15 +245,28 @@ type sender struct {
 	pidfile string
 }
 
+// recorded reports whether the pid file names this process.
+func (s *sender) recorded() bool {
+	b, err := s.c.ReadState(garpPidfileName(s.ip))
+	if err != nil {
+		return false
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	return err == nil && pid == os.Getpid()
+}
+
 // guarded runs send under the announcement lock if this sender may still
 // announce the VIP; ok is false when it may not (nor ever again).
 func (s *sender) guarded(send func() error) (ok bool, err error) {
-	unlock, err := lockAnnouncements(s.c)
+	unlock, err := lockVIP(s.c, s.ip, false)
+	if errors.Is(err, os.ErrNotExist) {
+		return false, nil // stop has run
+	}
 	if err != nil {
 		return false, err
 	}
 	defer unlock()
-	if pid, err := ocf.ReadPidFile(s.pidfile); err != nil || pid != os.Getpid() {
+	if !s.recorded() {
 		return false, nil
 	}
 	addrs, err := s.h.AddrsOf(s.ip)

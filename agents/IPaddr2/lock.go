@@ -1,39 +1,70 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"net/netip"
+	"os"
 
 	"github.com/ocfnet/ocfnet/pkg/ocf"
 	"golang.org/x/sys/unix"
 )
 
-// lockAnnouncements takes the lock that orders announcements against
+func lockName(ip netip.Addr) string { return "ocfnet-IPaddr2-" + ip.String() + ".lock" }
+
+// lockVIP takes ip's announcement lock, which orders announcements against
 // stop: the detached sender holds it while it checks that it may still
 // announce the VIP and sends one packet; stop holds it while it ends the
-// sender and removes the VIP; spawnGARP holds it from spawning the
-// sender until its pid is recorded. So once stop has released it, no
-// sender can send for the VIP again.
+// senders and removes the VIP, and removes the lock file before letting
+// go; spawnGARP holds it from spawning a sender until its pid is
+// recorded. So once stop has returned, no sender can send for the VIP.
 //
-// The lock is the state directory itself (flock on a directory works
-// like on a file): it exists whenever a sender may run, needs nothing
-// written, and leaves nothing behind. Holders keep it for one netlink
-// exchange and one packet, so the VIPs of a node sharing it costs nothing.
-// The returned function releases it.
-func lockAnnouncements(c *ocf.Context) (func(), error) {
-	dir := c.StateFile("")
-	fd, err := unix.Open(dir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
-	if err != nil {
-		return nil, fmt.Errorf("locking %s: %w", dir, err)
+// The lock is a 0600 file of root's in the state directory, so no other
+// user can open it, let alone hold it and stall stop. create is for the
+// spawner and stop, which create the file if needed; a sender never
+// creates it, and gets os.ErrNotExist when stop has removed it, also
+// while the sender was waiting for it. The returned function releases the
+// lock.
+func lockVIP(c *ocf.Context, ip netip.Addr, create bool) (func(), error) {
+	path := c.StateFile(lockName(ip))
+	flags := unix.O_RDWR | unix.O_NOFOLLOW | unix.O_CLOEXEC
+	if create {
+		var err error
+		if path, err = c.StatePath(lockName(ip)); err != nil {
+			return nil, err
+		}
+		flags |= unix.O_CREAT
 	}
 	for {
-		err = unix.Flock(fd, unix.LOCK_EX)
-		if err != unix.EINTR {
-			break
+		fd, err := unix.Open(path, flags, 0o600)
+		if err != nil {
+			return nil, fmt.Errorf("lock %s: %w", path, err)
+		}
+		for {
+			if err = unix.Flock(fd, unix.LOCK_EX); err != unix.EINTR {
+				break
+			}
+		}
+		if err != nil {
+			unix.Close(fd)
+			return nil, fmt.Errorf("lock %s: %w", path, err)
+		}
+		// The file stop removed while this waited is no lock any more.
+		var held, now unix.Stat_t
+		if unix.Fstat(fd, &held) == nil && unix.Lstat(path, &now) == nil && held.Dev == now.Dev && held.Ino == now.Ino {
+			return func() { unix.Close(fd) }, nil
+		}
+		unix.Close(fd)
+		if !create {
+			return nil, fmt.Errorf("lock %s: %w", path, os.ErrNotExist)
 		}
 	}
-	if err != nil {
-		unix.Close(fd)
-		return nil, fmt.Errorf("locking %s: %w", dir, err)
+}
+
+// removeLock removes ip's lock file; stop calls it holding the lock, so
+// a sender waiting for the lock finds it gone.
+func removeLock(c *ocf.Context, ip netip.Addr) {
+	if err := os.Remove(c.StateFile(lockName(ip))); err != nil && !errors.Is(err, os.ErrNotExist) {
+		c.Log.Warnf("%v", err)
 	}
-	return func() { unix.Close(fd) }, nil // closing releases the flock
 }

@@ -181,3 +181,34 @@ func linkIndex(t *testing.T, ns *testnet.NS, name string) int {
 func containsPrefix(list, prefix string) bool {
 	return strings.Contains(list, "prefix "+prefix+" ")
 }
+
+// TestLinuxStopRemovesTemps: the temp files a killed write of the
+// resource's state left behind are gone after stop, at once for this
+// VIP's files, after they are stale for others'. Before, they stayed
+// forever.
+func TestLinuxStopRemovesTemps(t *testing.T) {
+	n, _ := oneLink(t)
+	ip := netip.MustParseAddr(vip)
+	n.must(t, "start", "ip="+vip, "arp_count=1")
+	own := []string{"." + recordName(ip) + ".tmp-1234", "." + garpPidfileName(ip) + ".tmp-99"}
+	other, otherFresh := ".ocfnet-IPaddr2-192.168.60.77.tmp-5", ".ocfnet-IPaddr2-192.168.60.78.tmp-6"
+	for _, name := range append(own, other, otherFresh) {
+		if err := os.WriteFile(n.rsctmp+"/"+name, []byte("{"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old := time.Now().Add(-time.Minute)
+	if err := os.Chtimes(n.rsctmp+"/"+other, old, old); err != nil {
+		t.Fatal(err)
+	}
+	n.must(t, "stop", "ip="+vip)
+	for _, name := range append(own, other) {
+		if _, err := os.Stat(n.rsctmp + "/" + name); err == nil {
+			t.Errorf("%s left after stop", name)
+		}
+	}
+	// Another VIP's fresh temp may belong to a live writer.
+	if _, err := os.Stat(n.rsctmp + "/" + otherFresh); err != nil {
+		t.Errorf("another VIP's fresh temp file removed: %v", err)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/netip"
 	"os"
+	"path/filepath"
 	"slices"
 
 	"github.com/ocfnet/ocfnet/pkg/ocf"
@@ -63,7 +64,7 @@ func recordPath(c *ocf.Context, ip netip.Addr) (string, error) {
 // loadRecord returns the record for ip, or nil when there is none.
 func loadRecord(c *ocf.Context, ip netip.Addr) (*record, error) {
 	path := c.StateFile(recordName(ip))
-	b, err := os.ReadFile(path)
+	b, err := c.ReadState(recordName(ip))
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
 	}
@@ -97,4 +98,25 @@ func removeRecord(c *ocf.Context, ip netip.Addr) {
 	if err := os.Remove(c.StateFile(recordName(ip))); err != nil && !errors.Is(err, os.ErrNotExist) {
 		c.Log.Warnf("removing state file: %v", err)
 	}
+}
+
+// removeTemps removes the temp files that a write of this VIP's state
+// files left when its writer was killed. stop removes them whatever
+// their age (ocf.CleanTemps waits until no live writer can own them):
+// Pacemaker runs no other action of the resource while stop runs, so
+// no writer of these files is alive; other files' are left to CleanTemps.
+func removeTemps(c *ocf.Context, ip netip.Addr) {
+	dir := c.StateFile("")
+	if ocf.SafeDir(dir) != nil {
+		return
+	}
+	for _, name := range []string{recordName(ip), garpPidfileName(ip)} {
+		temps, _ := filepath.Glob(filepath.Join(dir, "."+name+".tmp-*"))
+		for _, tmp := range temps {
+			if err := os.Remove(tmp); err != nil && !errors.Is(err, os.ErrNotExist) {
+				c.Log.Warnf("removing %s: %v", tmp, err)
+			}
+		}
+	}
+	ocf.CleanTemps(dir)
 }

@@ -44,23 +44,23 @@ func stop(c *ocf.Context) error {
 		return err
 	}
 	finishStop(c, h, ip, rec)
+	removeTemps(c, ip)
 	removeRecord(c, ip)
 	return nil
 }
 
 // removeVIP ends the VIP's senders and removes every copy of the VIP,
 // holding the announcement lock, so that no announcement can leave after
-// it. Without a state directory no sender can run (it could not take the
-// lock either), so the lock is not needed then.
+// it.
 func removeVIP(c *ocf.Context, h *netif.Host, ip netip.Addr, rec *record) error {
-	unlock, err := lockAnnouncements(c)
-	if err != nil {
-		if !errors.Is(err, os.ErrNotExist) {
-			c.Log.Warnf("%v", err)
-		}
-		unlock = func() {}
+	if unlock, err := lockVIP(c, ip, true); err != nil {
+		// Stop never fails for want of state: without the lock file no
+		// sender can send either (see lockVIP).
+		c.Log.Warnf("%v", err)
+	} else {
+		defer unlock()
+		defer removeLock(c, ip)
 	}
-	defer unlock()
 	stopGARP(c, ip)
 	held, known, err := ours(c, h, ip, rec)
 	if err != nil {
