@@ -191,8 +191,23 @@ func stopGARP(c *ocf.Context, ip netip.Addr) {
 			c.Log.Warnf("stopping gratuitous ARP sender %d: %v", pid, err)
 		}
 	}
+	// A killed process lives on until it is scheduled to die: stop
+	// returns once none is left, so none is seen after it.
+	for _, pid := range pids {
+		for deadline := time.Now().Add(senderDeathWait); ocf.ProcAlive(pid) && time.Now().Before(deadline); {
+			time.Sleep(time.Millisecond)
+		}
+		if ocf.ProcAlive(pid) {
+			c.Log.Warnf("gratuitous ARP sender %d still alive after SIGKILL", pid)
+		}
+	}
 	_ = os.Remove(c.StateFile(garpPidfileName(ip)))
 }
+
+// senderDeathWait bounds stop's wait for a killed sender to die. One still
+// alive after it cannot send all the same: stop holds the lock meanwhile
+// and removes the lock file before releasing it (see lockVIP).
+const senderDeathWait = 2 * time.Second
 
 // runGARP is the detached sender. Every packet, the reply of a pair as
 // much as its request, is sent under the announcement lock after checking

@@ -161,6 +161,11 @@ func checkHeld(c *ocf.Context, h *netif.Host, a netif.Addr) error {
 	switch {
 	case a.Flags&netif.FlagDADFailed != 0:
 		return ocf.Fail(ocf.ErrGeneric, "IPv6 address collision %s [DAD]: another node on %s uses it", a.Prefix.Addr(), link.Name)
+	case a.Flags&netif.FlagTentative != 0 && c.Probe():
+		// Configured, so not stopped: a probe's 7 would leave it here
+		// (a start killed during detection), to become usable later
+		// while Pacemaker starts the VIP elsewhere. 1 makes it run stop.
+		return ocf.Fail(ocf.ErrGeneric, "partly started: %s on %s is tentative", a.Prefix, link.Name)
 	case a.Flags&netif.FlagTentative != 0:
 		c.Log.Infof("%s on %s is tentative: duplicate address detection has not ended", a.Prefix, link.Name)
 		return ocf.NotRunning.Err()
