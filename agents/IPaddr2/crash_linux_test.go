@@ -211,4 +211,3 @@ func (f *faults) quietSinceStop(t *testing.T) {
 	}
 	f.stopped = now
 }
-
