@@ -54,10 +54,14 @@ func check(c *ocf.Context) error {
 		return notFound(c, err)
 	}
 	if len(held) == 0 {
-		if part := leftover(c, h, ip, rec); part != "" {
-			// Not running, yet not stopped either: 1 makes Pacemaker run
-			// stop, which removes or restores all of it; 7 would not.
-			return ocf.Fail(ocf.ErrGeneric, "partly started: %s", part)
+		// A probe's 7 tells Pacemaker there is nothing to stop here; what
+		// is left must be answered 1, so that Pacemaker runs stop, which
+		// removes or restores all of it. A recurring monitor's 7 makes
+		// Pacemaker run stop anyway (as resource-agents answers).
+		if c.Probe() {
+			if part := leftover(c, h, ip, rec); part != "" {
+				return ocf.Fail(ocf.ErrGeneric, "partly started: %s", part)
+			}
 		}
 		return ocf.NotRunning.Err()
 	}
