@@ -63,12 +63,6 @@ type hostState struct {
 	state     []string // files in HA_RSCTMP
 }
 
-// clean reports whether nothing of the resource is on the node. wantLo:
-// the LVS copy belongs on lo when the resource is stopped.
-func (s hostState) clean(wantLo bool) bool {
-	return !s.held && len(s.elsewhere) == 0 && s.loCopy == wantLo && !s.label && len(s.senders) == 0
-}
-
 func (n *node) state(t *testing.T, ip netip.Prefix, uplink string) hostState {
 	t.Helper()
 	var s hostState
