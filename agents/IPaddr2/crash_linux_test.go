@@ -60,6 +60,7 @@ func TestLinuxFaultInjection(t *testing.T) {
 			f := newFaults(t, v)
 			for _, p := range v.points {
 				f.killStart(t, "at "+p, []string{"OCFNET_IPADDR2_CRASH_AT=" + p}, 0)
+				f.restartAfterKill(t, p)
 			}
 			if v.dad {
 				return
@@ -133,6 +134,27 @@ func (f *faults) killStart(t *testing.T, how string, env []string, after time.Du
 	}
 	f.afterKill(t, "start killed "+how)
 	f.fullCycle(t, "start killed "+how)
+}
+
+// restartAfterKill kills a start at point, then starts again at once,
+// as Pacemaker may after a failed start on the same node: the new start
+// must take over what the killed one did (the LVS copy it removed, the
+// label it added), so that one stop undoes all of it.
+func (f *faults) restartAfterKill(t *testing.T, point string) {
+	t.Helper()
+	f.quietSinceStop(t)
+	what := "start killed at " + point + ", then start"
+	if code := f.n.runKillable(t, []string{"OCFNET_IPADDR2_CRASH_AT=" + point}, 0, "start", f.v.params...); code != -1 {
+		t.Fatalf("%s: not killed (code %d)", what, code)
+	}
+	if r := f.n.run(t, "start", f.v.params...); r.code != 0 {
+		t.Fatalf("%s: %d\n%s", what, r.code, r.stderr)
+	}
+	if s := f.n.state(t, f.v.prefix, "eth0"); !s.held || f.v.lvs && s.loCopy {
+		t.Errorf("%s: %+v", what, s)
+	}
+	f.n.must(t, "stop", f.v.params...)
+	f.checkStopped(t, what+" and stop")
 }
 
 // killStop kills a stop of a running resource, then checks the probe and
