@@ -27,7 +27,9 @@ func lockName(ip netip.Addr) string { return "ocfnet-IPaddr2-" + ip.String() + "
 // lock.
 func lockVIP(c *ocf.Context, ip netip.Addr, create bool) (func(), error) {
 	path := c.StateFile(lockName(ip))
-	flags := unix.O_RDWR | unix.O_NOFOLLOW | unix.O_CLOEXEC
+	// Read-only is enough for flock, and works on a read-only state
+	// directory too.
+	flags := unix.O_RDONLY | unix.O_NOFOLLOW | unix.O_CLOEXEC
 	if create {
 		var err error
 		if path, err = c.StatePath(lockName(ip)); err != nil {
