@@ -212,3 +212,20 @@ func TestLinuxStopRemovesTemps(t *testing.T) {
 		t.Errorf("another VIP's fresh temp file removed: %v", err)
 	}
 }
+
+// TestLinuxStopKeepsLVSCopy: a stop with no record and no route (the
+// interface down, HA_RSCTMP lost) removes the VIP but not an LVS real
+// server's copy on lo. Before, it removed both.
+func TestLinuxStopKeepsLVSCopy(t *testing.T) {
+	n, _ := oneLink(t)
+	n.ns.IP(t, "addr", "add", vip+"/32", "dev", "lo")
+	n.ns.IP(t, "addr", "add", vip+"/24", "dev", "eth0")
+	n.ns.IP(t, "link", "set", "eth0", "down")
+	n.must(t, "stop", "ip="+vip, "lvs_support=true")
+	if n.ns.HasAddr(t, "eth0", vip+"/24") {
+		t.Error("stop left the VIP")
+	}
+	if !n.ns.HasAddr(t, "lo", vip+"/32") {
+		t.Error("stop removed the LVS copy from lo")
+	}
+}

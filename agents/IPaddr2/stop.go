@@ -140,7 +140,19 @@ func byParams(c *ocf.Context, h *netif.Host, ip netip.Addr, addrs []netif.Addr) 
 			want.Bits = r.Dst.Bits()
 		}
 	}
-	return netif.Holding(addrs, ip, want.Bits, want.LinkIndex), known, nil
+	held = netif.Holding(addrs, ip, want.Bits, want.LinkIndex)
+	if want.Bits != 0 || want.LinkIndex != 0 {
+		return held, known, nil
+	}
+	// Any prefix on any interface: but an LVS real server's copy on a
+	// loopback is not this resource's address.
+	var out []netif.Addr
+	for _, a := range held {
+		if l, err := h.LinkByIndex(a.LinkIndex); err != nil || !l.Loopback && !netif.IsLoopbackName(l.Name) {
+			out = append(out, a)
+		}
+	}
+	return out, known, nil
 }
 
 // finishStop undoes start's side effects beyond the address.
