@@ -91,6 +91,7 @@ func runAnnouncer(c *ocf.Context) error {
 	defer tr.Close()
 	a := &announce.Announcer{
 		Registry: reg, Send: tr.Send, Now: time.Now, Jitter: announce.DefaultJitter, Logf: c.Log.Warnf,
+		Owners: ownerWatch(c),
 		OnEmpty: func() {
 			os.Remove(pidfile)
 			lock.Close()

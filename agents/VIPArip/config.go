@@ -4,12 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
-	"os"
 	"strings"
 	"time"
 
 	"github.com/ocfnet/ocfnet/pkg/announce"
-	"github.com/ocfnet/ocfnet/pkg/netif"
 	"github.com/ocfnet/ocfnet/pkg/ocf"
 	"github.com/ocfnet/ocfnet/pkg/rip"
 )
@@ -95,6 +93,11 @@ func parseConfig(c *ocf.Context) (config, error) {
 	}
 	if s := v.Get(pSource); s != "" {
 		cfg.source = netip.MustParseAddr(s)
+		// Routers take the source as the route's next hop: the VIP's
+		// route through the VIP itself resolves nowhere.
+		if cfg.source == cfg.ip {
+			return config{}, ocf.Fail(ocf.ErrConfigured, "source %s is the VIP: announce from an address of the node", s)
+		}
 	}
 	for _, f := range strings.Fields(v.Get(pDestination)) {
 		cfg.destinations = append(cfg.destinations, netip.MustParseAddr(f))
@@ -148,8 +151,10 @@ func checkFamily(c *ocf.Context, cfg config) error {
 	return nil
 }
 
-// parseAuth reads auth_mode and the key. A key that cannot be read is 5
-// (a file missing on this node); a key that can never work is 6.
+// parseAuth reads auth_mode and the key. A key file missing or unusable
+// on this node is 5, and so is a key read from it that routers cannot
+// use: another node's file may be right. A key parameter that can never
+// work is 6.
 func parseAuth(c *ocf.Context, cfg *config) error {
 	v := c.Params
 	cfg.auth = announce.Auth{Mode: authModes[v.Get(pAuthMode)], KeyID: uint8(v.Int(pAuthKeyID))}
@@ -159,108 +164,27 @@ func parseAuth(c *ocf.Context, cfg *config) error {
 	if cfg.version == 1 {
 		return ocf.Fail(ocf.ErrConfigured, "auth_mode %s needs rip_version 2", v.Get(pAuthMode))
 	}
-	key := []byte(v.Get(pAuthKey))
-	if len(key) == 0 {
+	cfg.auth.Key = keyOf([]byte(v.Get(pAuthKey)))
+	badKey := ocf.ErrConfigured
+	if len(cfg.auth.Key) == 0 {
 		path := v.Get(pAuthKeyFile)
 		if path == "" {
 			return ocf.Fail(ocf.ErrConfigured, "auth_mode %s needs auth_key or auth_key_file", v.Get(pAuthMode))
 		}
-		b, err := os.ReadFile(path)
+		kf, err := readKeyFile(c.Context, path)
 		if err != nil {
-			return ocf.Fail(ocf.ErrInstalled, "auth_key_file %s cannot be read: %v", path, errors.Unwrap(err))
+			return err
 		}
-		key = []byte(strings.TrimRight(strings.SplitN(string(b), "\n", 2)[0], "\r"))
+		if kf.warn != "" {
+			c.Log.Warnf("%s", kf.warn)
+		}
+		cfg.auth.Key, badKey = kf.key, ocf.ErrInstalled
 	}
-	cfg.auth.Key = key
 	if err := cfg.auth.RIPKey().Validate(); err != nil {
 		// The error never contains the key.
-		return ocf.Fail(ocf.ErrConfigured, "authentication key: %v", err)
+		return ocf.Fail(badKey, "authentication key: %v", err)
 	}
 	return nil
-}
-
-// placement is where this node announces from.
-type placement struct {
-	link         netif.Link
-	source       netip.Addr
-	destinations []netip.Addr
-}
-
-var (
-	errNoDefault = errors.New("no default route to choose the interface from: set nic")
-	errNoSource  = errors.New("no address to announce from")
-)
-
-// place resolves nic, source and destinations on this node.
-func place(h *netif.Host, cfg config) (placement, error) {
-	var p placement
-	var err error
-	if cfg.nic != "" {
-		p.link, err = h.Link(cfg.nic)
-	} else {
-		p.link, err = defaultLink(h, cfg.ip)
-	}
-	if err != nil {
-		return p, err
-	}
-	addrs, err := h.AddrsOf(cfg.ip)
-	if err != nil {
-		return p, err
-	}
-	var base netif.Addr
-	if cfg.source.IsValid() {
-		held := netif.Holding(addrs, cfg.source, 0, p.link.Index)
-		if len(held) == 0 {
-			return p, fmt.Errorf("%w: source %s is not on %s", errNoSource, cfg.source, p.link.Name)
-		}
-		base = held[0]
-	} else {
-		var ok bool
-		if base, ok = sourceAddr(addrs, cfg.ip, p.link.Index); !ok {
-			return p, fmt.Errorf("%w on %s", errNoSource, p.link.Name)
-		}
-	}
-	p.source = base.Prefix.Addr()
-	p.destinations = cfg.destinations
-	if len(p.destinations) == 0 {
-		switch {
-		case cfg.ip.Is6():
-			p.destinations = []netip.Addr{ripngGroup}
-		case cfg.version == 1:
-			p.destinations = []netip.Addr{netif.Broadcast(base.Prefix)}
-		default:
-			p.destinations = []netip.Addr{ripv2Group}
-		}
-	}
-	return p, nil
-}
-
-// sourceAddr is the address announcements come from by default: the
-// interface's primary IPv4 address, or for RIPng its link-local address
-// (RFC 2080 §2.1), once duplicate address detection has passed.
-func sourceAddr(addrs []netif.Addr, ip netip.Addr, linkIndex int) (netif.Addr, bool) {
-	if ip.Is4() {
-		return netif.Primary(addrs, linkIndex)
-	}
-	for _, a := range addrs {
-		if a.LinkIndex == linkIndex && a.Prefix.Addr().IsLinkLocalUnicast() &&
-			a.Flags&(netif.FlagTentative|netif.FlagDADFailed) == 0 {
-			return a, true
-		}
-	}
-	return netif.Addr{}, false
-}
-
-func defaultLink(h *netif.Host, ip netip.Addr) (netif.Link, error) {
-	routes, err := h.RoutesOf(ip)
-	if err != nil {
-		return netif.Link{}, err
-	}
-	r, ok := netif.Default(routes)
-	if !ok {
-		return netif.Link{}, errNoDefault
-	}
-	return h.LinkByIndex(r.LinkIndex)
 }
 
 // entry is the registry entry for cfg placed at p, starting at now.
@@ -278,6 +202,7 @@ func entry(cfg config, p placement, now time.Time) announce.Entry {
 		Interval:       cfg.interval,
 		Tag:            cfg.tag,
 		Auth:           cfg.auth,
+		PoisonCount:    cfg.poisonCount,
 	}
 }
 

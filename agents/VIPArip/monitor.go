@@ -39,6 +39,9 @@ func monitor(c *ocf.Context) error {
 	if err != nil || e == nil {
 		return notHere(c, errNotAnnounced)
 	}
+	if err := checkAnnouncingLink(h, e.IfIndex, e.Interface); err != nil {
+		return err
+	}
 	if announcerPid(reg) == 0 {
 		return ocf.Fail(ocf.ErrGeneric, "the RIP announcer of this node is not running")
 	}
@@ -46,6 +49,7 @@ func monitor(c *ocf.Context) error {
 	if age := time.Since(last); err != nil || age > 2*e.Interval {
 		return ocf.Fail(ocf.ErrGeneric, "%s was last announced %v ago (interval %v)", ip, age.Round(time.Second), e.Interval)
 	}
+	adopt(c, reg, e) // owner.go
 	return nil
 }
 

@@ -57,7 +57,7 @@ var params = []ocf.Param{
 	{Name: pTakeoverMetric, Kind: ocf.Integer, Default: "1", Check: checkMetric,
 		Short: "Takeover metric",
 		Long: "Lower metric announced for takeover_time after start, so routers replace a crashed owner's " +
-			"route at once instead of after RIP's 180 s timeout. Must be lower than metric."},
+			"route at once instead of after RIP's 180 s timeout. 1 to 14, lower than metric."},
 	{Name: pTakeoverTime, Kind: ocf.Integer, Default: "5", Check: checkTakeoverTime,
 		Short: "Takeover window in seconds",
 		Long:  "How long the takeover metric is announced after start, 0 to 9 seconds."},
@@ -79,10 +79,14 @@ var params = []ocf.Param{
 			"RIPng has no authentication: an IPv6 ip needs none."},
 	{Name: pAuthKey, Kind: ocf.String, Secret: true,
 		Short: "Authentication key",
-		Long:  "The key, if auth_mode is not none. Prefer auth_key_file, which keeps the secret out of the CIB."},
+		Long: "The key, if auth_mode is not none; white space around it is not part of it. " +
+			"Prefer auth_key_file, which keeps the secret out of the CIB."},
 	{Name: pAuthKeyFile, Kind: ocf.String,
 		Short: "File holding the authentication key",
-		Long:  "A file whose first line is the key (trailing newline ignored); used when auth_key is empty."},
+		Long: "A file whose first line is the key, used when auth_key is empty. As for auth_key, white space around " +
+			"the key (and the line's LF or CR LF) is not part of it, so the same key gives the same digest either way. " +
+			"The file must be a regular file (or a symlink to one) of at most 1024 octets a line, owned by root, " +
+			"writable by no one else (mode 600 or 400; readable by others only with a warning)."},
 	{Name: pAuthKeyID, Kind: ocf.Integer, Default: "1", Check: checkKeyID,
 		Short: "Authentication key id",
 		Long:  "Key id of md5 and hmac-sha authentication, 0 to 255, as configured on the routers."},
@@ -116,8 +120,11 @@ func intIn(s string, lo, hi int, what string) error {
 	return nil
 }
 
-func checkVersion(s string) error      { return intIn(s, 1, 2, "the RIP version") }
-func checkMetric(s string) error       { return intIn(s, 1, 15, "a metric") }
+func checkVersion(s string) error { return intIn(s, 1, 2, "the RIP version") }
+
+// checkMetric allows 1 to 14: a router adds 1 to what it hears (RFC 2453
+// §3.9.2), so 15 arrives as 16, unreachable, and the route is never used.
+func checkMetric(s string) error       { return intIn(s, 1, 14, "a metric") }
 func checkTakeoverTime(s string) error { return intIn(s, 0, 9, "the takeover time") }
 func checkInterval(s string) error     { return intIn(s, 1, 60, "the interval") }
 func checkTag(s string) error          { return intIn(s, 0, 65535, "a route tag") }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"net/netip"
 	"time"
 
@@ -27,9 +26,12 @@ func start(c *ocf.Context) error {
 		return ocf.Fail(ocf.ErrGeneric, "%v", err)
 	}
 	defer h.Close()
-	p, err := place(h, cfg)
+	p, err := place(c, h, cfg)
 	if err != nil {
 		return placeError(cfg, err)
+	}
+	if err := checkCarrier(p.link); err != nil {
+		return err
 	}
 	vipLink := p.link
 	if !cfg.onNIC {
@@ -97,6 +99,7 @@ func register(c *ocf.Context, cfg config, p placement) error {
 	defer unlock()
 	now := time.Now()
 	e := entry(cfg, p, now)
+	e.Owner = executorOwner(c) // owner.go: withdrawn if the cluster stack dies
 	old, _ := reg.Get(cfg.ip)
 	if old != nil {
 		e.TakeoverUntil = old.TakeoverUntil
@@ -117,19 +120,6 @@ func register(c *ocf.Context, cfg config, p placement) error {
 	return reg.MarkSent(cfg.ip, now)
 }
 
-// placeError maps placement failures: everything missing on this node
-// (interface, default route, source address) is 5, so Pacemaker tries
-// another node rather than stopping the resource everywhere.
-func placeError(cfg config, err error) error {
-	switch {
-	case errors.Is(err, netif.ErrNoLink):
-		return ocf.Fail(ocf.ErrInstalled, "interface %s does not exist on this node", cfg.nic)
-	case errors.Is(err, errNoDefault), errors.Is(err, errNoSource):
-		return ocf.Fail(ocf.ErrInstalled, "%v", err)
-	}
-	return ocf.Fail(ocf.ErrGeneric, "%v", err)
-}
-
 // validateAll checks the parameters and, unless OCF_CHECK_LEVEL is 0,
 // that this node can announce: interface, source and key file.
 func validateAll(c *ocf.Context) error {
@@ -142,7 +132,7 @@ func validateAll(c *ocf.Context) error {
 		return ocf.Fail(ocf.ErrGeneric, "%v", err)
 	}
 	defer h.Close()
-	if _, err := place(h, cfg); err != nil {
+	if _, err := place(c, h, cfg); err != nil {
 		return placeError(cfg, err)
 	}
 	return nil

@@ -81,7 +81,7 @@ func fromParams(c *ocf.Context) *announce.Entry {
 		return nil
 	}
 	defer h.Close()
-	p, err := place(h, cfg)
+	p, err := place(c, h, cfg)
 	if err != nil {
 		return nil
 	}

@@ -41,6 +41,9 @@ type Announcer struct {
 	// there: a start registering a route after that sees no announcer and
 	// starts one, and one registering before it is seen by this cycle.
 	OnEmpty func()
+	// Owners, if set, withdraws the routes whose Pacemaker executor is
+	// gone (owner.go).
+	Owners *OwnerWatch
 }
 
 // DefaultJitter is up to ±1/6 of the interval (±5 s for 30 s, as in
@@ -85,6 +88,8 @@ func (a *Announcer) Cycle() (time.Time, int, error) {
 	}
 	defer unlock()
 	entries, listErr := a.Registry.List()
+	entries, dropErr := a.dropOrphans(entries)
+	listErr = errors.Join(listErr, dropErr)
 	if len(entries) == 0 && listErr == nil && a.OnEmpty != nil {
 		a.OnEmpty()
 	}

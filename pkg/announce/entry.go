@@ -28,6 +28,10 @@ type Entry struct {
 	Interval       time.Duration `json:"interval"`
 	Tag            uint16        `json:"tag,omitempty"`
 	Auth           Auth          `json:"auth"`
+	// Owner is the Pacemaker executor managing the entry, nil for a hand
+	// run; PoisonCount the withdrawals to send if it dies (owner.go).
+	Owner       *Owner `json:"owner,omitempty"`
+	PoisonCount int    `json:"poison_count,omitempty"`
 }
 
 // Auth is how an entry's datagrams are authenticated. The key lives in a

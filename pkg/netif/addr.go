@@ -10,7 +10,11 @@ type Addr struct {
 	LinkIndex int
 	Label     string
 	Broadcast netip.Addr // invalid when none
-	Flags     int        // IFA_F_*
+	// Peer is the other end of an IPv4 point-to-point address (ip addr
+	// add 10.0.0.1/32 peer 10.0.0.2), invalid for any other address: such
+	// a /32 is a subnet of two, not a host address.
+	Peer  netip.Addr
+	Flags int // IFA_F_*
 	// Preferred, when not nil, is the preferred lifetime in seconds an
 	// added address gets (RFC 4862 §5.5.4); 0 makes it deprecated, so it
 	// is never chosen as a source address. nil: forever.

@@ -16,7 +16,14 @@ type Route struct {
 	Scope     int // RT_SCOPE_* (link, host, universe)
 	Protocol  int // RTPROT_* (kernel, boot, static, ...)
 	Src       netip.Addr
-	Gateway   bool
+	Gateway   bool       // through a gateway: Via, or one in Nexthops or the nexthop object
+	Via       netip.Addr // the gateway of a single-path route, invalid for none
+	// Nexthops are a multipath route's paths (RTA_MULTIPATH), empty for
+	// a single path; see Host.Paths.
+	Nexthops []Nexthop
+	// NexthopID is the nexthop object the route uses (ip route ... nhid
+	// N), 0 for none.
+	NexthopID uint32
 }
 
 // Routing table, type and scope values from linux/rtnetlink.h.

@@ -51,6 +51,8 @@ func decodeAddr(data []byte) (a Addr, ok bool) {
 	ip := local
 	if !ip.IsValid() {
 		ip = address
+	} else if address.IsValid() && address != local {
+		a.Peer = address
 	}
 	if !ip.IsValid() || bits > ip.BitLen() {
 		return Addr{}, false

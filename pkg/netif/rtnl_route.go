@@ -42,8 +42,18 @@ func decodeRoute(data []byte) (Route, bool) {
 			if len(at.value) == 4 {
 				r.LinkIndex = int(binary.NativeEndian.Uint32(at.value))
 			}
-		case unix.RTA_GATEWAY, unix.RTA_MULTIPATH:
+		case unix.RTA_GATEWAY, unix.RTA_VIA:
 			r.Gateway = true
+			r.Via = gatewayAttr(family, at)
+		case unix.RTA_MULTIPATH:
+			r.Gateway = true
+			r.Nexthops = decodeMultipath(family, at.value)
+		case rtaNHID:
+			// Gateway is left to RTA_GATEWAY and RTA_MULTIPATH, which
+			// the kernel adds in nexthop_compat_mode.
+			if len(at.value) == 4 {
+				r.NexthopID = binary.NativeEndian.Uint32(at.value)
+			}
 		case unix.RTA_PRIORITY:
 			if len(at.value) == 4 {
 				r.Metric = int(binary.NativeEndian.Uint32(at.value))

@@ -112,8 +112,8 @@ func TestDecodeAddrPointToPoint(t *testing.T) {
 	b = appendAttr(b, unix.IFA_ADDRESS, []byte{10, 0, 0, 2})
 	b = appendAttr(b, unix.IFA_LOCAL, []byte{10, 0, 0, 1})
 	a, ok := decodeAddr(b)
-	if !ok || a.Prefix != netip.MustParsePrefix("10.0.0.1/32") {
-		t.Errorf("got %v %v, want 10.0.0.1/32", a.Prefix, ok)
+	if !ok || a.Prefix != netip.MustParsePrefix("10.0.0.1/32") || a.Peer != netip.MustParseAddr("10.0.0.2") {
+		t.Errorf("got %v peer %v %v, want 10.0.0.1/32 peer 10.0.0.2", a.Prefix, a.Peer, ok)
 	}
 }
 
@@ -189,7 +189,25 @@ func TestDecodeRoute(t *testing.T) {
 		{"default via a gateway", route(unix.AF_INET, 0, TableMain, TypeUnicast, 0, 0,
 			attr{unix.RTA_GATEWAY, []byte{192, 168, 1, 254}}, attr{unix.RTA_OIF, u32(3)}),
 			Route{Dst: netip.MustParsePrefix("0.0.0.0/0"), LinkIndex: 3, Table: TableMain, Type: TypeUnicast,
-				Protocol: unix.RTPROT_KERNEL, Gateway: true}, true},
+				Protocol: unix.RTPROT_KERNEL, Gateway: true, Via: netip.MustParseAddr("192.168.1.254")}, true},
+		{"IPv4 via an IPv6 gateway", route(unix.AF_INET, 0, TableMain, TypeUnicast, 0, 0,
+			attr{unix.RTA_VIA, append([]byte{unix.AF_INET6, 0}, netip.MustParseAddr("fe80::1").AsSlice()...)}, attr{unix.RTA_OIF, u32(3)}),
+			Route{Dst: netip.MustParsePrefix("0.0.0.0/0"), LinkIndex: 3, Table: TableMain, Type: TypeUnicast,
+				Protocol: unix.RTPROT_KERNEL, Gateway: true, Via: netip.MustParseAddr("fe80::1")}, true},
+		// ip route add default nexthop via 10.1.1.2 dev ua nexthop via
+		// 10.1.2.2 dev ub weight 3, the first without carrier: no RTA_OIF.
+		{"multipath default", route(unix.AF_INET, 0, TableMain, TypeUnicast, 0, 0,
+			attr{unix.RTA_MULTIPATH, append(
+				rtnexthop(unix.RTNH_F_LINKDOWN, 0, 4, attr{unix.RTA_GATEWAY, []byte{10, 1, 1, 2}}),
+				rtnexthop(0, 2, 6, attr{unix.RTA_GATEWAY, []byte{10, 1, 2, 2}})...)}),
+			Route{Dst: netip.MustParsePrefix("0.0.0.0/0"), Table: TableMain, Type: TypeUnicast, Protocol: unix.RTPROT_KERNEL,
+				Gateway: true, Nexthops: []Nexthop{
+					{LinkIndex: 4, Gateway: netip.MustParseAddr("10.1.1.2"), Flags: unix.RTNH_F_LINKDOWN, Weight: 1},
+					{LinkIndex: 6, Gateway: netip.MustParseAddr("10.1.2.2"), Weight: 3},
+				}}, true},
+		{"nexthop object, compat mode off", route(unix.AF_INET, 0, TableMain, TypeUnicast, 0, 0, attr{rtaNHID, u32(10)}),
+			Route{Dst: netip.MustParsePrefix("0.0.0.0/0"), Table: TableMain, Type: TypeUnicast, Protocol: unix.RTPROT_KERNEL,
+				NexthopID: 10}, true},
 		{"table above 255", route(unix.AF_INET, 32, 252, TypeUnicast, ScopeLink, 0,
 			attr{unix.RTA_DST, []byte{10, 1, 1, 1}}, attr{unix.RTA_TABLE, u32(1000)}),
 			Route{Dst: netip.MustParsePrefix("10.1.1.1/32"), Table: 1000, Type: TypeUnicast, Scope: ScopeLink,
@@ -217,6 +235,65 @@ func TestDecodeRoute(t *testing.T) {
 	}
 }
 
+// rtnexthop encodes one struct rtnexthop of an RTA_MULTIPATH value.
+func rtnexthop(flags, hops byte, ifindex uint32, attrs ...attr) []byte {
+	b := make([]byte, rtnexthopLen)
+	b[2], b[3] = flags, hops
+	binary.NativeEndian.PutUint32(b[4:8], ifindex)
+	for _, a := range attrs {
+		b = appendAttr(b, a.typ, a.value)
+	}
+	binary.NativeEndian.PutUint16(b[0:2], uint16(len(b)))
+	return b
+}
+
+func TestDecodeMultipathStopsAtMalformedTail(t *testing.T) {
+	b := rtnexthop(0, 0, 2)
+	b = append(b, 0xff, 0x00, 0, 0, 3, 0, 0, 0) // declares 255 octets
+	if got := decodeMultipath(unix.AF_INET, b); len(got) != 1 || got[0].LinkIndex != 2 {
+		t.Errorf("got %+v, want the first nexthop only", got)
+	}
+}
+
+func TestDecodeNexthop(t *testing.T) {
+	nhmsg := func(family byte, flags uint32, attrs ...attr) []byte {
+		b := make([]byte, nhmsgLen)
+		b[0] = family
+		binary.NativeEndian.PutUint32(b[4:8], flags)
+		for _, a := range attrs {
+			b = appendAttr(b, a.typ, a.value)
+		}
+		return b
+	}
+	member := func(id uint32, weightMinusOne byte) []byte {
+		b := binary.NativeEndian.AppendUint32(nil, id)
+		return append(b, weightMinusOne, 0, 0, 0)
+	}
+	tests := []struct {
+		name string
+		in   []byte
+		want nexthopObject
+		ok   bool
+	}{
+		{"nexthop", nhmsg(unix.AF_INET, unix.RTNH_F_LINKDOWN, attr{unix.NHA_ID, u32(1)}, attr{unix.NHA_OIF, u32(4)},
+			attr{unix.NHA_GATEWAY, []byte{10, 1, 1, 2}}),
+			nexthopObject{id: 1, nexthop: Nexthop{LinkIndex: 4, Gateway: netip.MustParseAddr("10.1.1.2"),
+				Flags: unix.RTNH_F_LINKDOWN, Weight: 1}}, true},
+		{"group", nhmsg(unix.AF_UNSPEC, 0, attr{unix.NHA_ID, u32(10)}, attr{unix.NHA_GROUP, append(member(1, 0), member(2, 4)...)}),
+			nexthopObject{id: 10, nexthop: Nexthop{Weight: 1}, group: []groupMember{{1, 1}, {2, 5}}}, true},
+		{"blackhole", nhmsg(unix.AF_INET, 0, attr{unix.NHA_ID, u32(3)}, attr{unix.NHA_BLACKHOLE, nil}),
+			nexthopObject{id: 3, nexthop: Nexthop{Weight: 1}, blackhole: true}, true},
+		{"no id", nhmsg(unix.AF_INET, 0, attr{unix.NHA_OIF, u32(4)}), nexthopObject{}, false},
+		{"truncated", []byte{unix.AF_INET}, nexthopObject{}, false},
+	}
+	for _, tt := range tests {
+		got, ok := decodeNexthop(tt.in)
+		if ok != tt.ok || (ok && !reflect.DeepEqual(got, tt.want)) {
+			t.Errorf("%s: got %+v %v, want %+v %v", tt.name, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
 func TestParseAttrsStopsAtMalformedTail(t *testing.T) {
 	b := appendAttr(nil, 1, []byte{1, 2, 3, 4})
 	b = append(b, 0xff, 0x00, 0x02, 0x00) // declares 255 octets
@@ -232,6 +309,10 @@ func FuzzDecode(f *testing.F) {
 	f.Add(msg(unix.RTM_NEWADDR, 0, 1, encodeAddr(Addr{Prefix: netip.MustParsePrefix("192.0.2.1/24"), Label: "eth0"}, 2)))
 	f.Add(msg(unix.RTM_NEWLINK, 0, 1, encodeLinkQuery(0, "eth0")))
 	f.Add(msg(unix.RTM_NEWROUTE, 0, 1, encodeRouteDump(unix.AF_INET)))
+	f.Add(msg(unix.RTM_NEWROUTE, 0, 1, appendAttr(encodeRouteDump(unix.AF_INET), unix.RTA_MULTIPATH,
+		rtnexthop(0, 0, 2, attr{unix.RTA_GATEWAY, []byte{10, 0, 0, 1}}))))
+	f.Add(msg(unix.RTM_NEWNEXTHOP, 0, 1, appendAttr(appendAttr(make([]byte, nhmsgLen), unix.NHA_ID, u32(10)),
+		unix.NHA_GROUP, []byte{1, 0, 0, 0, 0, 0, 0, 0})))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		msgs, err := parseMessages(b)
 		if err != nil {
@@ -243,6 +324,9 @@ func FuzzDecode(f *testing.F) {
 			}
 			if r, ok := decodeRoute(m.data); ok && !r.Dst.IsValid() {
 				t.Errorf("decoded an invalid destination from %x", m.data)
+			}
+			if o, ok := decodeNexthop(m.data); ok && o.id == 0 {
+				t.Errorf("decoded nexthop id 0 from %x", m.data)
 			}
 			if l, ok := decodeLink(m.data); ok && l.Index <= 0 {
 				t.Errorf("decoded link index %d", l.Index)
