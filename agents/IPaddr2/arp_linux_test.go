@@ -136,9 +136,10 @@ func TestLinuxARPOnTheWire(t *testing.T) {
 	if first := w.mark(t, n.ns, "eth0"); first != 2 {
 		t.Fatalf("%d announcements before start returned, want the first pair", first)
 	}
-	got := w.wait(t, 6)
+	w.wait(t, 6)
 	time.Sleep(200 * time.Millisecond) // room for a seventh, which must not come
-	if got = w.since(time.Time{}); len(got) != 6 {
+	got := w.since(time.Time{})
+	if len(got) != 6 {
 		t.Fatalf("%d ARP packets for the VIP, want 3 pairs", len(got))
 	}
 	for i, s := range got {
