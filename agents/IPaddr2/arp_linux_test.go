@@ -14,10 +14,12 @@ import (
 	"github.com/ocfnet/ocfnet/pkg/testnet"
 )
 
-// watcher records the ARP packets announcing an address seen on a peer.
+// watcher records the ARP packets announcing an address seen on a peer,
+// and the marks that tests put on the wire between them.
 type watcher struct {
-	mu   sync.Mutex
-	seen []arpSeen
+	mu    sync.Mutex
+	seen  []arpSeen
+	marks []int // for each mark seen: how many announcements came before it
 }
 
 type arpSeen struct {
@@ -42,14 +44,73 @@ func watch(t *testing.T, ns *testnet.NS, ifName string, ip netip.Addr) *watcher 
 			if err != nil {
 				return
 			}
-			if p.SenderIP == ip {
-				w.mu.Lock()
+			w.mu.Lock()
+			switch {
+			case p.SenderIP == ip:
 				w.seen = append(w.seen, arpSeen{p.Operation, time.Now()})
-				w.mu.Unlock()
+			case p.SenderIP == netip.IPv4Unspecified() && p.TargetIP == markIP:
+				w.marks = append(w.marks, len(w.seen))
 			}
+			w.mu.Unlock()
 		}
 	}()
 	return w
+}
+
+// markIP is the address the marks probe for: nobody holds it.
+var markIP = netip.MustParseAddr("192.168.60.254")
+
+// mark puts a mark on the wire from ns's ifName (an RFC 5227 probe for
+// markIP) and returns how many announcements the watcher saw before it,
+// once it has seen it. A veth delivers frames in the order they were
+// sent, so that count is exactly the announcements that left the node
+// before mark was called, however late the watcher reads them: tests
+// compare counts at marks instead of sleeping and reading timestamps.
+func (w *watcher) mark(t *testing.T, ns *testnet.NS, ifName string) int {
+	t.Helper()
+	w.mu.Lock()
+	n := len(w.marks)
+	w.mu.Unlock()
+	ns.Do(t, func() {
+		conn, err := garp.Dial(ifName)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		probe, err := garp.ProbePacket(conn.HardwareAddr(), markIP)
+		if err == nil {
+			err = conn.WriteTo(probe, garp.Broadcast)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(2 * time.Millisecond) {
+		w.mu.Lock()
+		if len(w.marks) > n {
+			before := w.marks[n]
+			w.mu.Unlock()
+			return before
+		}
+		w.mu.Unlock()
+		if time.Now().After(deadline) {
+			t.Fatal("the peer never saw the mark")
+		}
+	}
+}
+
+// wait returns the announcements once there are at least n, failing the
+// test if that takes more than 10 s.
+func (w *watcher) wait(t *testing.T, n int) []arpSeen {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(2 * time.Millisecond) {
+		if got := w.since(time.Time{}); len(got) >= n {
+			return got
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d ARP packets for the VIP after 10 s, want %d", len(w.since(time.Time{})), n)
+		}
+	}
 }
 
 func (w *watcher) since(t time.Time) []arpSeen {
@@ -65,20 +126,19 @@ func (w *watcher) since(t time.Time) []arpSeen {
 }
 
 // TestLinuxARPOnTheWire: arp_count pairs, request then reply, the first
-// pair before start returns. With a 1 s interval the sender's next pair
-// comes a second later, so whatever the peer holds 300 ms after start
-// returned was sent by start itself.
+// pair before start returns: exactly two announcements precede a mark put
+// on the wire when start has returned (the sender's next pair comes a
+// second after the first).
 func TestLinuxARPOnTheWire(t *testing.T) {
 	n, peer := oneLink(t)
 	w := watch(t, peer, "eth0", netip.MustParseAddr(vip))
-	began := time.Now()
 	n.must(t, "start", "ip="+vip, "arp_count=3", "arp_interval=1000")
-	time.Sleep(300 * time.Millisecond)
-	if first := w.since(began); len(first) != 2 || first[0].op != arp.OperationRequest || first[1].op != arp.OperationReply {
-		t.Fatalf("want the first pair (request, reply) sent by start, got %v", first)
+	if first := w.mark(t, n.ns, "eth0"); first != 2 {
+		t.Fatalf("%d announcements before start returned, want the first pair", first)
 	}
-	time.Sleep(2600 * time.Millisecond) // the last reply leaves at 2.5 s
-	got := w.since(began)
+	w.wait(t, 6)
+	time.Sleep(200 * time.Millisecond) // room for a seventh, which must not come
+	got := w.since(time.Time{})
 	if len(got) != 6 {
 		t.Fatalf("%d ARP packets for the VIP, want 3 pairs", len(got))
 	}
@@ -91,15 +151,18 @@ func TestLinuxARPOnTheWire(t *testing.T) {
 			t.Errorf("packet %d is %v, want %v", i, s.op, want)
 		}
 	}
-	if gap := got[2].at.Sub(got[0].at); gap < 900*time.Millisecond {
+	// The schedule itself is garp's TestAnnounce, on a virtual clock;
+	// here only that the sender keeps an interval: the times are when the
+	// watcher read the packets, half an interval is room for its delays.
+	if gap := got[2].at.Sub(got[0].at); gap < 500*time.Millisecond {
 		t.Errorf("second pair only %v after the first, want the 1 s interval", gap)
 	}
 	// A second start changes nothing and announces nothing.
-	again := time.Now()
+	before := w.mark(t, n.ns, "eth0")
 	n.must(t, "start", "ip="+vip, "arp_count=3", "arp_interval=1000")
-	time.Sleep(100 * time.Millisecond)
-	if extra := w.since(again); len(extra) != 0 {
-		t.Errorf("a start of a running VIP sent %d ARP packets", len(extra))
+	time.Sleep(100 * time.Millisecond) // room for a sender it should not have spawned
+	if extra := w.mark(t, n.ns, "eth0") - before; extra != 0 {
+		t.Errorf("a start of a running VIP sent %d ARP packets", extra)
 	}
 }
 
@@ -114,15 +177,12 @@ func TestLinuxStopEndsSender(t *testing.T) {
 	if err != nil || pid == 0 || !ocf.ProcAlive(pid) {
 		t.Fatalf("no detached sender running (pid %d, %v)", pid, err)
 	}
-	time.Sleep(250 * time.Millisecond)
-	if len(w.since(time.Time{})) < 4 {
-		t.Fatalf("sender not announcing: %d packets", len(w.since(time.Time{})))
-	}
+	w.wait(t, 4) // the sender is announcing
 	n.must(t, "stop", "ip="+vip)
-	stopped := time.Now()
-	time.Sleep(500 * time.Millisecond)
-	if late := w.since(stopped); len(late) != 0 {
-		t.Errorf("%d announcements after stop returned", len(late))
+	atStop := w.mark(t, n.ns, "eth0")
+	time.Sleep(500 * time.Millisecond) // five intervals of a sender that survived
+	if late := w.mark(t, n.ns, "eth0") - atStop; late != 0 {
+		t.Errorf("%d announcements after stop returned", late)
 	}
 	if ocf.ProcAlive(pid) {
 		t.Errorf("sender %d still alive after stop", pid)
@@ -184,13 +244,13 @@ func TestLinuxNetworkNamespace(t *testing.T) {
 func TestLinuxFlags(t *testing.T) {
 	n, peer := oneLink(t)
 	w := watch(t, peer, "eth0", netip.MustParseAddr(vip))
-	began := time.Now()
 	out, errb, code := n.ns.RunEnv([]string{"HA_RSCTMP=" + n.rsctmp}, agentBin, "--ip", vip, "--arp-count", "2", "--arp_interval=40", "start")
 	if code != 0 {
 		t.Fatalf("start with flags: %d %s %s", code, out, errb)
 	}
-	time.Sleep(200 * time.Millisecond)
-	if got := len(w.since(began)); got != 4 {
+	w.wait(t, 4)
+	time.Sleep(200 * time.Millisecond) // five intervals: room for a third pair, which must not come
+	if got := w.mark(t, n.ns, "eth0"); got != 4 {
 		t.Errorf("%d ARP packets, want 2 pairs from --arp-count 2", got)
 	}
 	n.expect(t, 0, "monitor", "ip="+vip)
@@ -205,17 +265,17 @@ func TestLinuxARPRefresh(t *testing.T) {
 	n, peer := oneLink(t)
 	w := watch(t, peer, "eth0", netip.MustParseAddr(vip))
 	n.must(t, "start", "ip="+vip, "arp_count=1")
-	time.Sleep(100 * time.Millisecond)
-	quiet := time.Now()
+	quiet := w.mark(t, n.ns, "eth0")
 	n.expect(t, 0, "monitor", "ip="+vip, recurring())
-	time.Sleep(200 * time.Millisecond)
-	if got := len(w.since(quiet)); got != 0 {
+	time.Sleep(200 * time.Millisecond) // room for a detached sender it should not have spawned
+	if got := w.mark(t, n.ns, "eth0") - quiet; got != 0 {
 		t.Fatalf("monitor without arp_count_refresh sent %d packets", got)
 	}
-	refresh := time.Now()
+	refresh := w.mark(t, n.ns, "eth0")
 	n.expect(t, 0, "monitor", "ip="+vip, "arp_count_refresh=2", "arp_interval=50", recurring())
-	time.Sleep(300 * time.Millisecond)
-	if got := len(w.since(refresh)); got != 4 {
+	w.wait(t, refresh+4)
+	time.Sleep(200 * time.Millisecond) // four intervals: room for a third pair, which must not come
+	if got := w.mark(t, n.ns, "eth0") - refresh; got != 4 {
 		t.Errorf("monitor with arp_count_refresh=2 sent %d packets, want 2 pairs", got)
 	}
 }

@@ -50,7 +50,7 @@ func TestLinuxCluster(t *testing.T) {
 		time.Sleep(5 * time.Millisecond)
 	}
 	took := time.Since(moved)
-	time.Sleep(500 * time.Millisecond)
+	ping.Wait(10*time.Second, func(r testnet.PingResult) bool { return r.RepliesAfter(moved.Add(took)) > 0 })
 	res := ping.Stop()
 	if res.RepliesAfter(moved.Add(took)) == 0 {
 		t.Fatal("the client gets no replies after the move")
@@ -96,7 +96,7 @@ func TestLinuxCluster(t *testing.T) {
 		t.Fatalf("%s did not take the VIP over:\n%s", holder.Name, holder.Run(t, "crm_mon", "-1"))
 	}
 	took = time.Since(failed)
-	time.Sleep(500 * time.Millisecond)
+	ping.Wait(10*time.Second, func(r testnet.PingResult) bool { return r.RepliesAfter(failed.Add(took)) > 0 })
 	res = ping.Stop()
 	if res.RepliesAfter(failed.Add(took)) == 0 {
 		t.Fatal("the client gets no replies after the takeover")

@@ -1,11 +1,12 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"net/netip"
 	"os"
+	"slices"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -101,22 +102,44 @@ func refreshGARP(c *ocf.Context) {
 		return
 	}
 	rec, _ := loadRecord(c, ip)
-	if rec == nil || netif.IsLoopbackName(rec.NIC) || garpRunning(c, ip) {
+	if rec == nil || garpRunning(c, ip) {
 		return
 	}
-	spawnGARP(c, ip, rec.NIC, c.Params.Int(pARPCountRefresh), time.Now(), nil)
+	// By index: the interface may have been renamed since start.
+	h, err := netif.Open()
+	if err != nil {
+		return
+	}
+	defer h.Close()
+	link, err := h.LinkByIndex(rec.Index)
+	if err != nil || link.Loopback || link.NoARP || netif.IsLoopbackName(link.Name) {
+		return
+	}
+	spawnGARP(c, ip, link.Name, c.Params.Int(pARPCountRefresh), time.Now(), nil)
 }
 
 func garpPidfileName(ip netip.Addr) string { return "ocfnet-IPaddr2-" + ip.String() + ".garp" }
 
 // spawnGARP starts the detached sender; sock, if not nil, is inherited by
-// it. It reports whether the sender started.
+// it. It reports whether the sender started. The sender's pid is
+// recorded before the sender can send: spawnGARP holds the announcement
+// lock from the spawn until the pid file is written, and a sender sends
+// nothing unless the pid file names it. A sender whose pid cannot be
+// recorded (the pid file cannot be written, or this action was killed
+// in between) would be invisible to stop: it is killed here, and if this
+// action dies first it finds itself unrecorded and exits without a packet.
 func spawnGARP(c *ocf.Context, ip netip.Addr, nic string, count int, at time.Time, sock *os.File) bool {
 	pidfile, err := c.StatePath(garpPidfileName(ip))
 	if err != nil {
 		c.Log.Warnf("gratuitous ARP: %v", err)
 		return false
 	}
+	unlock, err := lockVIP(c, ip, true)
+	if err != nil {
+		c.Log.Warnf("gratuitous ARP: %v", err)
+		return false
+	}
+	defer unlock()
 	var files []*os.File
 	if sock != nil {
 		files = append(files, sock)
@@ -130,8 +153,11 @@ func spawnGARP(c *ocf.Context, ip netip.Addr, nic string, count int, at time.Tim
 		c.Log.Warnf("gratuitous ARP: %v", err)
 		return false
 	}
+	crashPoint("spawned")
 	if err := ocf.WriteFileAtomic(pidfile, []byte(strconv.Itoa(pid)+"\n")); err != nil {
-		c.Log.Warnf("gratuitous ARP pidfile: %v", err)
+		c.Log.Warnf("gratuitous ARP: not announcing from the background: pid file: %v", err)
+		_ = syscall.Kill(pid, syscall.SIGKILL)
+		return false
 	}
 	return true
 }
@@ -152,23 +178,42 @@ func senderPid(c *ocf.Context, ip netip.Addr) int {
 
 func garpRunning(c *ocf.Context, ip netip.Addr) bool { return senderPid(c, ip) != 0 }
 
-// stopGARP ends the VIP's detached sender before stop removes the VIP, so
-// no announcement for it leaves the node after stop.
-func stopGARP(c *ocf.Context, ipParam string) {
-	ip, err := netip.ParseAddr(ipParam)
-	if err != nil {
-		return
+// stopGARP ends the VIP's detached senders: the recorded one and any
+// this node's actions started but did not record (see strays). stop calls
+// it holding the announcement lock, so none is in the middle of a send.
+func stopGARP(c *ocf.Context, ip netip.Addr) {
+	pids := strays(c, ip)
+	if pid := senderPid(c, ip); pid != 0 && !slices.Contains(pids, pid) {
+		pids = append(pids, pid)
 	}
-	if pid := senderPid(c, ip); pid != 0 {
-		if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
+	for _, pid := range pids {
+		if err := syscall.Kill(pid, syscall.SIGKILL); err != nil && err != syscall.ESRCH {
 			c.Log.Warnf("stopping gratuitous ARP sender %d: %v", pid, err)
+		}
+	}
+	// A killed process lives on until it is scheduled to die: stop
+	// returns once none is left, so none is seen after it.
+	for _, pid := range pids {
+		for deadline := time.Now().Add(senderDeathWait); ocf.ProcAlive(pid) && time.Now().Before(deadline); {
+			time.Sleep(time.Millisecond)
+		}
+		if ocf.ProcAlive(pid) {
+			c.Log.Warnf("gratuitous ARP sender %d still alive after SIGKILL", pid)
 		}
 	}
 	_ = os.Remove(c.StateFile(garpPidfileName(ip)))
 }
 
-// runGARP is the detached sender. Before each pair it checks that the VIP
-// is still on the interface, so it never announces a removed address.
+// senderDeathWait bounds stop's wait for a killed sender to die. One still
+// alive after it cannot send all the same: stop holds the lock meanwhile
+// and removes the lock file before releasing it (see lockVIP).
+const senderDeathWait = 2 * time.Second
+
+// runGARP is the detached sender. Every packet, the reply of a pair as
+// much as its request, is sent under the announcement lock after checking
+// that this sender is still the recorded one and that the VIP is still on
+// the interface: stop removes both under the same lock, so nothing leaves
+// for the VIP once stop has returned.
 func runGARP(c *ocf.Context) error {
 	ip, err := netip.ParseAddr(c.Env.Get(envGARPIP))
 	if err != nil {
@@ -176,58 +221,123 @@ func runGARP(c *ocf.Context) error {
 	}
 	count, _ := strconv.Atoi(c.Env.Get(envGARPCount))
 	at, _ := strconv.ParseInt(c.Env.Get(envGARPAt), 10, 64)
-	nic := c.Env.Get(envGARPNIC)
 	h, err := netif.Open()
 	if err != nil {
 		return ocf.Fail(ocf.ErrGeneric, "%v", err)
 	}
 	defer h.Close()
-	link, err := h.Link(nic)
+	link, err := h.Link(c.Env.Get(envGARPNIC))
 	if err != nil {
 		return ocf.Fail(ocf.ErrGeneric, "%v", err)
 	}
-	time.Sleep(time.Until(time.Unix(0, at)))
-	still := func() error {
-		addrs, err := h.AddrsOf(ip)
-		if err == nil && len(netif.Holding(addrs, ip, 0, link.Index)) == 0 {
-			return errVIPGone
-		}
+	s := &sender{c: c, h: h, ip: ip, link: link, pidfile: c.StateFile(garpPidfileName(ip))}
+	// A sender its spawner could not record leaves at once rather than
+	// after its first interval.
+	if ok, err := s.guarded(func() error { return nil }); !ok {
 		return err
 	}
 	every := time.Duration(c.Params.Int(pARPInterval)) * time.Millisecond
 	if ip.Is6() {
-		err = sendNAs(link.Name, ip, count, every, still)
+		err = s.sendNAs(count, time.Unix(0, at), every)
 	} else {
-		err = sendARPs(link.Name, ip, count, every, still)
+		err = s.sendARPs(count, time.Unix(0, at), every)
 	}
-	pidfile := c.StateFile(garpPidfileName(ip))
-	if pid, _ := ocf.ReadPidFile(pidfile); pid == os.Getpid() {
-		_ = os.Remove(pidfile)
+	if pid, _ := ocf.ReadPidFile(s.pidfile); pid == os.Getpid() {
+		_ = os.Remove(s.pidfile)
 	}
-	if err != nil && !errors.Is(err, errVIPGone) {
+	if err != nil {
 		return ocf.Fail(ocf.ErrGeneric, "%v", err)
 	}
 	return nil
 }
 
-// sendARPs and sendNAs are the detached sender's loops. Not the action's
-// deadline: the operation's timeout bounds start, not this.
-func sendARPs(nic string, ip netip.Addr, count int, every time.Duration, still func() error) error {
-	conn, err := garp.Dial(nic)
+// sender is the detached sender's state.
+type sender struct {
+	c       *ocf.Context
+	h       *netif.Host
+	ip      netip.Addr
+	link    netif.Link
+	pidfile string
+}
+
+// recorded reports whether the pid file names this process.
+func (s *sender) recorded() bool {
+	b, err := s.c.ReadState(garpPidfileName(s.ip))
+	if err != nil {
+		return false
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	return err == nil && pid == os.Getpid()
+}
+
+// guarded runs send under the announcement lock if this sender may still
+// announce the VIP; ok is false when it may not (nor ever again).
+func (s *sender) guarded(send func() error) (ok bool, err error) {
+	unlock, err := lockVIP(s.c, s.ip, false)
+	if errors.Is(err, os.ErrNotExist) {
+		return false, nil // stop has run
+	}
+	if err != nil {
+		return false, err
+	}
+	defer unlock()
+	if !s.recorded() {
+		return false, nil
+	}
+	addrs, err := s.h.AddrsOf(s.ip)
+	if err != nil {
+		return false, err
+	}
+	if len(netif.Holding(addrs, s.ip, 0, s.link.Index)) == 0 {
+		return false, nil
+	}
+	return true, send()
+}
+
+// sendARPs sends count pairs as garp.Announce schedules them (request
+// at k×every from first, its reply half an interval later), each packet
+// guarded. Not the action's deadline: the operation's timeout bounds
+// start, not this.
+func (s *sender) sendARPs(count int, first time.Time, every time.Duration) error {
+	conn, err := garp.Dial(s.link.Name)
 	if err != nil {
 		return err
 	}
 	defer conn.Close()
-	return garp.Announce(context.Background(), conn, conn.HardwareAddr(), ip, count, every, still)
+	req, err := garp.Request(conn.HardwareAddr(), s.ip)
+	if err != nil {
+		return err
+	}
+	rep, err := garp.Reply(conn.HardwareAddr(), s.ip)
+	if err != nil {
+		return err
+	}
+	for k := range 2 * count {
+		p := req
+		if k%2 == 1 {
+			p = rep
+		}
+		time.Sleep(time.Until(first.Add(time.Duration(k) * every / 2)))
+		if ok, err := s.guarded(func() error { return conn.WriteTo(p, garp.Broadcast) }); !ok || err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
-func sendNAs(nic string, ip netip.Addr, count int, every time.Duration, still func() error) error {
-	conn, err := garp.DialNA(nic, ip)
+// sendNAs sends count unsolicited advertisements, one every interval from
+// first, each guarded.
+func (s *sender) sendNAs(count int, first time.Time, every time.Duration) error {
+	conn, err := garp.DialNA(s.link.Name, s.ip)
 	if err != nil {
 		return err
 	}
 	defer conn.Close()
-	return garp.AnnounceNA(context.Background(), conn, count, every, still)
+	for k := range count {
+		time.Sleep(time.Until(first.Add(time.Duration(k) * every)))
+		if ok, err := s.guarded(conn.Advertise); !ok || err != nil {
+			return err
+		}
+	}
+	return nil
 }
-
-var errVIPGone = errors.New("the address is no longer configured")

@@ -115,7 +115,10 @@ func TestLinuxIPv6GivenNICAndNetmask(t *testing.T) {
 		t.Fatalf("VIP outside every prefix not added with nic and cidr_netmask: %v", n.ns.Addrs6(t, "eth0"))
 	}
 	n.expect(t, 0, "monitor", append(p, recurring())...)
-	n.expect(t, 7, "monitor", "ip="+farVIP6, "nic=eth0", "cidr_netmask=64", recurring())
+	n.expect(t, 0, "monitor", "ip="+farVIP6, "nic=eth0", "cidr_netmask=64", recurring()) // as recorded
+	// Without the record, the running VIP's address label would count as
+	// a leftover of this definition (1): leave labels out of it.
+	n.unrecorded(t).expect(t, 7, "monitor", "ip="+farVIP6, "nic=eth0", "cidr_netmask=64", "lvs_ipv6_addrlabel=false", recurring())
 	n.must(t, "stop", p...)
 	if _, ok := n.ns.Addr6(t, "eth0", farVIP6+"/128"); ok {
 		t.Fatal("stop left the VIP")

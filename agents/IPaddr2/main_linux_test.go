@@ -26,6 +26,10 @@ func newNode(t *testing.T, ns *testnet.NS) *node {
 	return &node{ns: ns, rsctmp: t.TempDir()}
 }
 
+// unrecorded is the node as seen without start's records (HA_RSCTMP
+// lost): what the parameters alone say.
+func (n *node) unrecorded(t *testing.T) *node { return &node{ns: n.ns, rsctmp: t.TempDir()} }
+
 // result of one agent invocation.
 type result struct {
 	code           int

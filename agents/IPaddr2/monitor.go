@@ -54,14 +54,64 @@ func check(c *ocf.Context) error {
 		return notFound(c, err)
 	}
 	if len(held) == 0 {
+		// A probe's 7 tells Pacemaker there is nothing to stop here; what
+		// is left must be answered 1, so that Pacemaker runs stop, which
+		// removes or restores all of it. A recurring monitor's 7 makes
+		// Pacemaker run stop anyway (as resource-agents answers).
+		if c.Probe() {
+			if part := leftover(c, h, ip, rec); part != "" {
+				return ocf.Fail(ocf.ErrGeneric, "partly started: %s", part)
+			}
+		}
 		return ocf.NotRunning.Err()
 	}
 	return checkHeld(c, h, held[0])
 }
 
-// locate finds this resource's copy of ip: like stop's configured, but a
-// prefix that cannot be determined is an error, not "any".
+// leftover describes what of the resource is on the node although the VIP
+// is not where it should be, "" when nothing is: a start or stop killed
+// half way leaves the LVS copies removed from loopback, an address label,
+// or the VIP on another interface than recorded.
+func leftover(c *ocf.Context, h *netif.Host, ip netip.Addr, rec *record) string {
+	addrs, err := h.AddrsOf(ip)
+	if err != nil {
+		return err.Error()
+	}
+	if rec != nil {
+		if stray, _, err := ours(c, h, ip, rec); err == nil && len(stray) > 0 {
+			return fmt.Sprintf("%s is on interface %d, not where start put it", stray[0].Prefix, stray[0].LinkIndex)
+		}
+		for _, p := range rec.Loopback {
+			if len(netif.Holding(addrs, p.Addr(), p.Bits(), rec.LoopIndex)) == 0 {
+				return fmt.Sprintf("the LVS copy %s is missing from loopback", p)
+			}
+		}
+	}
+	labelled := rec != nil && rec.AddrLabel
+	if rec == nil && ip.Is6() && c.Params.Bool(pLVSv6Addrlabel) {
+		labelled = true
+	}
+	if labelled {
+		if labels, err := h.AddrLabels(); err == nil {
+			if _, ok := labels[netip.PrefixFrom(ip, ipv6Bits)]; ok {
+				return fmt.Sprintf("the address label of %s is left", ip)
+			}
+		}
+	}
+	return ""
+}
+
+// locate finds this resource's copy of ip: where start's record says it
+// put it, whatever the parameters say now; without a record, like stop's
+// byParams, but a prefix that cannot be determined is an error, not "any".
 func locate(c *ocf.Context, h *netif.Host, ip netip.Addr, rec *record) ([]netif.Addr, error) {
+	if rec != nil {
+		addrs, err := h.AddrsOf(ip)
+		if err != nil {
+			return nil, err
+		}
+		return netif.Holding(addrs, ip, rec.Bits, rec.Index), nil
+	}
 	cfg := partialConfig(c, ip)
 	want := netif.Want{Bits: cfg.bits, Protocol: cfg.proto}
 	if cfg.nic != "" {
@@ -73,9 +123,6 @@ func locate(c *ocf.Context, h *netif.Host, ip netip.Addr, rec *record) ([]netif.
 			return nil, err
 		}
 		want.LinkIndex = l.Index
-	}
-	if want.Bits == 0 && rec != nil {
-		want.Bits = rec.Bits
 	}
 	if want.Bits == 0 {
 		r, err := chooseRoute(h, ip, want)
@@ -118,6 +165,11 @@ func checkHeld(c *ocf.Context, h *netif.Host, a netif.Addr) error {
 	switch {
 	case a.Flags&netif.FlagDADFailed != 0:
 		return ocf.Fail(ocf.ErrGeneric, "IPv6 address collision %s [DAD]: another node on %s uses it", a.Prefix.Addr(), link.Name)
+	case a.Flags&netif.FlagTentative != 0 && c.Probe():
+		// Configured, so not stopped: a probe's 7 would leave it here
+		// (a start killed during detection), to become usable later
+		// while Pacemaker starts the VIP elsewhere. 1 makes it run stop.
+		return ocf.Fail(ocf.ErrGeneric, "partly started: %s on %s is tentative", a.Prefix, link.Name)
 	case a.Flags&netif.FlagTentative != 0:
 		c.Log.Infof("%s on %s is tentative: duplicate address detection has not ended", a.Prefix, link.Name)
 		return ocf.NotRunning.Err()

@@ -7,6 +7,7 @@ import (
 
 	"github.com/ocfnet/ocfnet/pkg/netif"
 	"github.com/ocfnet/ocfnet/pkg/ocf"
+	"golang.org/x/sys/unix"
 )
 
 // loopbackHostBits is the prefix of an LVS real server's VIP on lo.
@@ -47,50 +48,75 @@ func alreadyStarted(c *ocf.Context, cfg config, t target, held netif.Addr) error
 		return ocf.Fail(ocf.ErrGeneric, "%s is already on %s without label %s", t.prefix, t.link.Name, t.label)
 	}
 	c.Log.Infof("%s is already on %s", t.prefix, t.link.Name)
-	if r, _ := loadRecord(c, cfg.ip); r == nil {
-		return saveRecordOrFail(c, cfg.ip, record{NIC: t.link.Name, Index: t.link.Index, Bits: t.prefix.Bits(), Label: t.label})
+	old, _ := loadRecord(c, cfg.ip)
+	if old == nil || old.Index != t.link.Index || old.Bits != t.prefix.Bits() {
+		rec := record{NIC: t.link.Name, Index: t.link.Index, Bits: t.prefix.Bits(), Label: t.label}
+		return saveRecordOrFail(c, cfg.ip, rec.inherit(old))
 	}
 	return nil
 }
 
-// add puts the VIP on the interface and announces it. Every failure after
-// a change undoes it, so a failed start leaves the host as it was.
+// add puts the VIP on the interface and announces it. The record of what
+// it is about to do is saved before the host is touched, so a start
+// killed at any instant leaves stop all it needs; every failure after a
+// change undoes it, so a failed start leaves the host as it was.
 func add(c *ocf.Context, h *netif.Host, cfg config, t target, addrs []netif.Addr) error {
 	if cfg.runARPing && cfg.ip.Is4() && !t.link.Loopback {
 		if err := probeDuplicate(c, cfg, t); err != nil {
 			return err
 		}
 	}
-	rec := record{NIC: t.link.Name, Index: t.link.Index, Bits: t.prefix.Bits(), Label: t.label}
+	rec := record{NIC: t.link.Name, Index: t.link.Index, Bits: t.prefix.Bits(), Label: t.label, BroughtUp: !t.link.AdminUp}
+	var copies []netif.Addr
 	if cfg.lvs {
-		var err error
-		if rec.Loopback, rec.LoopIndex, err = removeLoopbackCopies(h, cfg.ip, addrs); err != nil {
-			return ocf.Fail(ocf.ErrGeneric, "lvs_support: %v", err)
+		copies = loopbackCopies(h, cfg.ip, addrs)
+		for _, a := range copies {
+			rec.Loopback, rec.LoopIndex = append(rec.Loopback, a.Prefix), a.LinkIndex
 		}
 	}
+	if cfg.addrLabel {
+		rec.AddrLabel, rec.LabelValue = true, cfg.labelValue
+	}
+	old, err := loadRecord(c, cfg.ip)
+	if err != nil {
+		c.Log.Warnf("reading state: %v", err)
+	}
+	rec = rec.inherit(old)
+	if err := saveRecordOrFail(c, cfg.ip, rec); err != nil {
+		return err
+	}
+	crashPoint("recorded")
 	a := vipAddr(cfg, t)
+	broughtUp := false
 	undo := func() {
 		_ = h.DelAddr(a)
 		restoreLoopback(c, h, rec)
-		if rec.BroughtUp {
+		if broughtUp {
 			_ = h.SetDown(t.link)
 		}
 		removeAddrLabel(c, h, cfg.ip, rec)
 		removeRecord(c, cfg.ip)
 	}
+	for _, lc := range copies {
+		if err := h.DelAddr(lc); err != nil {
+			undo()
+			return ocf.Fail(ocf.ErrGeneric, "lvs_support: %v", err)
+		}
+		crashPoint("loopback-removed")
+	}
 	// The label goes first, so the VIP is never a source address, not
 	// even for a moment.
 	if cfg.addrLabel {
 		if err := h.AddAddrLabel(netip.PrefixFrom(cfg.ip, ipv6Bits), cfg.labelValue); err != nil {
+			undo()
 			return ocf.Fail(ocf.ErrGeneric, "lvs_ipv6_addrlabel: %v", err)
 		}
-		rec.AddrLabel, rec.LabelValue = true, cfg.labelValue
+		crashPoint("labelled")
 	}
 	// Subscribing before the address exists means the end of duplicate
 	// address detection cannot be missed.
 	var ev *netif.AddrEvents
 	if dadRuns(cfg) {
-		var err error
 		if ev, err = netif.SubscribeAddrs(cfg.ip); err != nil {
 			undo()
 			return ocf.Fail(ocf.ErrGeneric, "%v", err)
@@ -100,23 +126,19 @@ func add(c *ocf.Context, h *netif.Host, cfg config, t target, addrs []netif.Addr
 	if err := h.AddAddr(t.link, a); err != nil {
 		restoreLoopback(c, h, rec)
 		removeAddrLabel(c, h, cfg.ip, rec)
+		removeRecord(c, cfg.ip)
 		return ocf.Fail(ocf.ErrGeneric, "failed to add IP: %v", err)
 	}
+	crashPoint("added")
 	if !t.link.AdminUp {
 		if err := h.SetUp(t.link); err != nil {
 			undo()
 			return ocf.Fail(ocf.ErrGeneric, "failed to add IP: %v", err)
 		}
-		rec.BroughtUp = true
+		broughtUp = true
 	} else if cfg.checkLink && t.link.OperDown {
 		undo()
 		return ocf.Fail(ocf.ErrGeneric, "%s has no carrier: not adding %s", t.link.Name, t.prefix)
-	}
-	// Saved before the wait for duplicate address detection: if start is
-	// killed during it, stop still knows what to remove.
-	if err := saveRecordOrFail(c, cfg.ip, rec); err != nil {
-		undo()
-		return err
 	}
 	if ev != nil {
 		if err := awaitDAD(c, h, ev, t); err != nil {
@@ -126,6 +148,7 @@ func add(c *ocf.Context, h *netif.Host, cfg config, t target, addrs []netif.Addr
 	}
 	c.Log.Infof("added %s to %s", t.prefix, t.link.Name)
 	announce(c, cfg, t)
+	crashPoint("announced")
 	return nil
 }
 
@@ -190,33 +213,29 @@ func saveRecordOrFail(c *ocf.Context, ip netip.Addr, r record) error {
 	return nil
 }
 
-// removeLoopbackCopies removes the VIP's /32 copies from loopback
-// interfaces (LVS direct routing real servers keep one there while the
-// VIP is elsewhere), returning them so stop can put them back.
-func removeLoopbackCopies(h *netif.Host, ip netip.Addr, addrs []netif.Addr) ([]netip.Prefix, int, error) {
-	var removed []netip.Prefix
-	index := 0
+// loopbackCopies returns the VIP's /32 copies on loopback interfaces
+// (LVS direct routing real servers keep one there while the VIP is
+// elsewhere), which start removes and stop puts back.
+func loopbackCopies(h *netif.Host, ip netip.Addr, addrs []netif.Addr) []netif.Addr {
+	var out []netif.Addr
 	for _, a := range netif.Holding(addrs, ip, loopbackHostBits, 0) {
-		l, err := h.LinkByIndex(a.LinkIndex)
-		if err != nil || !netif.IsLoopbackName(l.Name) {
-			continue
+		if l, err := h.LinkByIndex(a.LinkIndex); err == nil && netif.IsLoopbackName(l.Name) {
+			out = append(out, a)
 		}
-		if err := h.DelAddr(a); err != nil {
-			return removed, index, err
-		}
-		removed, index = append(removed, a.Prefix), a.LinkIndex
 	}
-	return removed, index, nil
+	return out
 }
 
-// restoreLoopback puts back what removeLoopbackCopies took away.
+// restoreLoopback puts back the copies the record says start removed. It
+// is idempotent: a copy already there (start was killed before removing
+// it, or a previous stop restored it) is left as it is.
 func restoreLoopback(c *ocf.Context, h *netif.Host, r record) {
 	for _, p := range r.Loopback {
 		l, err := h.LinkByIndex(r.LoopIndex)
 		if err == nil {
 			err = h.AddAddr(l, netif.Addr{Prefix: p, LinkIndex: l.Index})
 		}
-		if err != nil {
+		if err != nil && !errors.Is(err, unix.EEXIST) {
 			c.Log.Warnf("lvs_support: restoring %s on loopback: %v", p, err)
 		}
 	}

@@ -6,24 +6,53 @@ import (
 	"fmt"
 	"net/netip"
 	"os"
+	"path/filepath"
+	"slices"
 
 	"github.com/ocfnet/ocfnet/pkg/ocf"
 )
 
-// record is what start remembers about a VIP it added, so that monitor
-// and stop find it with its exact prefix even when the routing table has
-// changed since (an interface down, another interface now matching).
+// record is what start intends to do to the host, saved before it changes
+// anything: a start killed at any instant leaves a record of everything
+// it may have done, so stop undoes it (the loopback copies it may have
+// removed, the label it may have added) and monitor and stop find the VIP
+// where it was put, with its exact prefix, whatever the parameters or the
+// routing table say since (an interface renamed, nic or cidr_netmask
+// changed, another interface now matching).
 type record struct {
-	NIC       string         `json:"nic"`
-	Index     int            `json:"index"`
-	Bits      int            `json:"bits"`
-	Label     string         `json:"label,omitempty"`
-	BroughtUp bool           `json:"brought_up,omitempty"` // start set the link up
-	Loopback  []netip.Prefix `json:"loopback,omitempty"`   // LVS copies removed from lo
+	NIC       string `json:"nic"`
+	Index     int    `json:"index"`
+	Bits      int    `json:"bits"`
+	Label     string `json:"label,omitempty"`
+	BroughtUp bool   `json:"brought_up,omitempty"` // start set the link up
+	// LVS copies of the VIP that start removes from a loopback interface
+	// (or removed: the record is written before they go).
+	Loopback  []netip.Prefix `json:"loopback,omitempty"`
 	LoopIndex int            `json:"loop_index,omitempty"`
-	// IPv6: start gave the VIP an address label (lvs_ipv6_addrlabel).
+	// IPv6: start gives the VIP an address label (lvs_ipv6_addrlabel).
 	AddrLabel  bool   `json:"addr_label,omitempty"`
 	LabelValue uint32 `json:"label_value,omitempty"`
+}
+
+// inherit keeps what an earlier record promised to undo: a start over the
+// record of a killed start or stop must not forget the loopback copies
+// that one removed, nor the address label it added.
+func (r record) inherit(old *record) record {
+	if old == nil {
+		return r
+	}
+	for _, p := range old.Loopback {
+		if !slices.Contains(r.Loopback, p) {
+			r.Loopback = append(r.Loopback, p)
+		}
+	}
+	if r.LoopIndex == 0 {
+		r.LoopIndex = old.LoopIndex
+	}
+	if old.AddrLabel && !r.AddrLabel {
+		r.AddrLabel, r.LabelValue = true, old.LabelValue
+	}
+	return r
 }
 
 func recordName(ip netip.Addr) string { return "ocfnet-IPaddr2-" + ip.String() }
@@ -35,7 +64,7 @@ func recordPath(c *ocf.Context, ip netip.Addr) (string, error) {
 // loadRecord returns the record for ip, or nil when there is none.
 func loadRecord(c *ocf.Context, ip netip.Addr) (*record, error) {
 	path := c.StateFile(recordName(ip))
-	b, err := os.ReadFile(path)
+	b, err := c.ReadState(recordName(ip))
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
 	}
@@ -69,4 +98,25 @@ func removeRecord(c *ocf.Context, ip netip.Addr) {
 	if err := os.Remove(c.StateFile(recordName(ip))); err != nil && !errors.Is(err, os.ErrNotExist) {
 		c.Log.Warnf("removing state file: %v", err)
 	}
+}
+
+// removeTemps removes the temp files that a write of this VIP's state
+// files left when its writer was killed. stop removes them whatever
+// their age (ocf.CleanTemps waits until no live writer can own them):
+// Pacemaker runs no other action of the resource while stop runs, so
+// no writer of these files is alive; other files' are left to CleanTemps.
+func removeTemps(c *ocf.Context, ip netip.Addr) {
+	dir := c.StateFile("")
+	if ocf.SafeDir(dir) != nil {
+		return
+	}
+	for _, name := range []string{recordName(ip), garpPidfileName(ip)} {
+		temps, _ := filepath.Glob(filepath.Join(dir, "."+name+".tmp-*"))
+		for _, tmp := range temps {
+			if err := os.Remove(tmp); err != nil && !errors.Is(err, os.ErrNotExist) {
+				c.Log.Warnf("removing %s: %v", tmp, err)
+			}
+		}
+	}
+	ocf.CleanTemps(dir)
 }

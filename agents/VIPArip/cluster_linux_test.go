@@ -66,7 +66,7 @@ func TestLinuxCluster(t *testing.T) {
 	c.Nodes[0].Run(t, "crm_standby", "-N", holder.Name, "-v", "on")
 	routedVia(uplink[other.Name], 30*time.Second)
 	took := time.Since(moved)
-	time.Sleep(500 * time.Millisecond)
+	ping.Wait(10*time.Second, func(r testnet.PingResult) bool { return r.RepliesAfter(moved.Add(took)) > 0 })
 	res := ping.Stop()
 	if res.RepliesAfter(moved.Add(took)) == 0 {
 		t.Fatal("the remote client gets no replies after the move")

@@ -58,17 +58,23 @@ func (n *node) expect(t testing.TB, want int, action string, kv ...string) strin
 	return stderr
 }
 
-// announcer returns the node's announcer pid, waiting a little for one
-// just spawned to write its pidfile; 0 if none runs.
-func (n *node) announcer() int {
-	for range 100 {
+// announcer returns the node's announcer pid, waiting for one just
+// spawned to write its pidfile (10 s: a loaded machine may take a while to
+// run it); 0 if none runs.
+func (n *node) announcer() int { return n.announcerWithin(10 * time.Second) }
+
+// announcerWithin is announcer with a given wait; a test that expects no
+// announcer waits less, as it waits the whole time.
+func (n *node) announcerWithin(wait time.Duration) int {
+	for deadline := time.Now().Add(wait); ; time.Sleep(10 * time.Millisecond) {
 		pid, _ := ocf.ReadPidFile(filepath.Join(n.rsctmp, "ocfnet-VIPArip", "announcer.pid"))
 		if pid != 0 && ocf.ProcAlive(pid) {
 			return pid
 		}
-		time.Sleep(10 * time.Millisecond)
+		if time.Now().After(deadline) {
+			return 0
+		}
 	}
-	return 0
 }
 
 // killAnnouncer crashes the node's announcer with SIGKILL. It fails the
@@ -82,6 +88,13 @@ func (n *node) killAnnouncer(t testing.TB) {
 	}
 	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
 		t.Fatal(err)
+	}
+	// kill returns before the process has died; what follows (a monitor
+	// that must see it dead) needs it gone.
+	for deadline := time.Now().Add(10 * time.Second); ocf.ProcAlive(pid); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("announcer %d still alive 10 s after SIGKILL", pid)
+		}
 	}
 }
 
@@ -142,8 +155,8 @@ func (l *lab) routedVia(t testing.TB, dst, gw string, within time.Duration) time
 
 func (l *lab) clientReaches(t testing.TB, ip string) {
 	t.Helper()
-	p := l.client.Ping(t, ip, 20*time.Millisecond, 5*time.Second)
-	time.Sleep(300 * time.Millisecond)
+	p := l.client.Ping(t, ip, 20*time.Millisecond, 30*time.Second)
+	p.Wait(10*time.Second, func(r testnet.PingResult) bool { return r.Received > 0 })
 	if res := p.Stop(); res.Received == 0 {
 		t.Fatalf("client cannot reach %s (%d sent)", ip, res.Sent)
 	}

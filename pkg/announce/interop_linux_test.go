@@ -82,8 +82,8 @@ func (l *lab) learnAndWithdraw(t *testing.T, key rip.Key, dst netip.Addr) {
 	if !ok {
 		t.Fatalf("router did not learn %s via %s", vipAddr, server1)
 	}
-	p := l.client.Ping(t, vipAddr, 20*time.Millisecond, 5*time.Second)
-	time.Sleep(200 * time.Millisecond)
+	p := l.client.Ping(t, vipAddr, 20*time.Millisecond, 30*time.Second)
+	p.Wait(10*time.Second, func(r testnet.PingResult) bool { return r.Received > 0 })
 	if res := p.Stop(); res.Received == 0 {
 		t.Errorf("client got no reply from the VIP (sent %d)", res.Sent)
 	}

@@ -174,8 +174,8 @@ func routed(t *testing.T, router *testnet.NS, ip, gw string, within time.Duratio
 
 func reach(t *testing.T, from *testnet.NS, ip, who string) {
 	t.Helper()
-	p := from.Ping(t, ip, 20*time.Millisecond, 10*time.Second)
-	time.Sleep(400 * time.Millisecond)
+	p := from.Ping(t, ip, 20*time.Millisecond, 30*time.Second)
+	p.Wait(10*time.Second, func(r testnet.PingResult) bool { return r.Received > 0 })
 	res := p.Stop()
 	if res.Received == 0 {
 		t.Fatalf("%s cannot reach %s", who, ip)

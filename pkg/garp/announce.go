@@ -18,6 +18,10 @@ type Writer interface {
 // Pair sends one announcement as resource-agents' libnet send_arp does: a
 // gratuitous request, then gap later a gratuitous reply, both broadcast.
 func Pair(ctx context.Context, w Writer, hw net.HardwareAddr, ip netip.Addr, gap time.Duration) error {
+	return pair(ctx, realClock{}, w, hw, ip, gap)
+}
+
+func pair(ctx context.Context, clk clock, w Writer, hw net.HardwareAddr, ip netip.Addr, gap time.Duration) error {
 	req, err := Request(hw, ip)
 	if err != nil {
 		return err
@@ -29,7 +33,7 @@ func Pair(ctx context.Context, w Writer, hw net.HardwareAddr, ip netip.Addr, gap
 	if err := w.WriteTo(req, Broadcast); err != nil {
 		return err
 	}
-	if err := sleep(ctx, gap); err != nil {
+	if err := clk.Sleep(ctx, gap); err != nil {
 		return err
 	}
 	return w.WriteTo(rep, Broadcast)
@@ -40,18 +44,25 @@ func Pair(ctx context.Context, w Writer, hw net.HardwareAddr, ip netip.Addr, gap
 // reply. before, if not nil, runs before each pair; an error from it stops
 // the announcements (the caller checks the address is still configured).
 func Announce(ctx context.Context, w Writer, hw net.HardwareAddr, ip netip.Addr, count int, interval time.Duration, before func() error) error {
-	return repeat(ctx, count, interval, before, func() error { return Pair(ctx, w, hw, ip, interval/2) })
+	return announce(ctx, realClock{}, w, hw, ip, count, interval, before)
+}
+
+func announce(ctx context.Context, clk clock, w Writer, hw net.HardwareAddr, ip netip.Addr, count int, interval time.Duration, before func() error) error {
+	return repeat(ctx, clk, count, interval, before, func() error { return pair(ctx, clk, w, hw, ip, interval/2) })
 }
 
 // repeat runs send count times, one every interval from now (not from
 // the end of the previous send, so the rhythm does not drift), running
-// before, if not nil, ahead of each; an error from either ends it.
-func repeat(ctx context.Context, count int, interval time.Duration, before, send func() error) error {
-	next := time.Now()
+// before, if not nil, ahead of each; an error from either ends it. Send k
+// starts at k×interval when the previous ones took less than an interval,
+// at once when they overran it (the late send is not skipped), and never
+// earlier than scheduled.
+func repeat(ctx context.Context, clk clock, count int, interval time.Duration, before, send func() error) error {
+	next := clk.Now()
 	for k := range count {
 		if k > 0 {
 			next = next.Add(interval)
-			if err := sleep(ctx, time.Until(next)); err != nil {
+			if err := clk.Sleep(ctx, next.Sub(clk.Now())); err != nil {
 				return err
 			}
 		}
@@ -65,19 +76,4 @@ func repeat(ctx context.Context, count int, interval time.Duration, before, send
 		}
 	}
 	return nil
-}
-
-// sleep waits d or until ctx is done.
-func sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }

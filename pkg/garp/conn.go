@@ -104,7 +104,10 @@ func (c *Conn) File() (*os.File, error) {
 
 var errNotARP = errors.New("garp: not an Ethernet/IPv4 ARP frame")
 
-// parseFrame decodes an Ethernet frame carrying an ARP packet for IPv4.
+// parseFrame decodes an untagged Ethernet frame carrying an ARP packet for
+// IPv4: what it accepts has EtherType 0x0806 at byte 12 and the 28-byte
+// Ethernet/IPv4 ARP header and addresses at byte 14 (trailing padding is
+// ignored); the source returned is the frame's, bytes 6 to 12.
 func parseFrame(b []byte) (*arp.Packet, net.HardwareAddr, error) {
 	if len(b) < ethernetHeaderLen+arpPacketLen {
 		return nil, nil, errNotARP
@@ -112,6 +115,16 @@ func parseFrame(b []byte) (*arp.Packet, net.HardwareAddr, error) {
 	var f ethernet.Frame
 	if err := f.UnmarshalBinary(b); err != nil {
 		return nil, nil, fmt.Errorf("%w: %w", errNotARP, err)
+	}
+	// The ethernet decoder skips 802.1Q/802.1ad tags; refuse tagged frames.
+	// Linux moves the tag of a received frame into packet metadata before
+	// a packet socket bound to ARP sees it, so a tag still in the bytes is
+	// a second one (or an injected frame): it belongs to a VLAN, another
+	// broadcast domain than the link we announce and probe on, and its ARP
+	// says nothing about who holds an address here. Refusing it also keeps
+	// the ARP header where everything after this expects it, at byte 14.
+	if f.VLAN != nil || f.ServiceVLAN != nil {
+		return nil, nil, errNotARP
 	}
 	if f.EtherType != ethernet.EtherTypeARP || len(f.Payload) < arpPacketLen {
 		return nil, nil, errNotARP

@@ -74,5 +74,5 @@ func (c *NAConn) Close() error { return c.c.Close() }
 // once. before, if not nil, runs before each; an error from it stops the
 // announcements (the caller checks the address is still configured).
 func AnnounceNA(ctx context.Context, c *NAConn, count int, interval time.Duration, before func() error) error {
-	return repeat(ctx, count, interval, before, c.Advertise)
+	return repeat(ctx, realClock{}, count, interval, before, c.Advertise)
 }

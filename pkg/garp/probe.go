@@ -26,8 +26,12 @@ type ProbeConn interface {
 // any ARP packet from another hardware address whose sender IP is ip, or
 // another host's probe for ip (RFC 5227 §2.1.1: both want it).
 func Probe(ctx context.Context, c ProbeConn, ip netip.Addr, count int, gap, wait time.Duration) (net.HardwareAddr, error) {
+	return probe(ctx, realClock{}, c, ip, count, gap, wait)
+}
+
+func probe(ctx context.Context, clk clock, c ProbeConn, ip netip.Addr, count int, gap, wait time.Duration) (net.HardwareAddr, error) {
 	own := c.HardwareAddr()
-	probe, err := ProbePacket(own, ip)
+	req, err := ProbePacket(own, ip)
 	if err != nil {
 		return nil, err
 	}
@@ -38,16 +42,16 @@ func Probe(ctx context.Context, c ProbeConn, ip netip.Addr, count int, gap, wait
 	var sendErr error
 	for k := range count {
 		if k > 0 {
-			if sendErr = sleep(ctx, gap); sendErr != nil {
+			if sendErr = clk.Sleep(ctx, gap); sendErr != nil {
 				break
 			}
 		}
-		if sendErr = c.WriteTo(probe, Broadcast); sendErr != nil {
+		if sendErr = c.WriteTo(req, Broadcast); sendErr != nil {
 			break
 		}
 	}
 	if sendErr == nil {
-		sendErr = sleep(ctx, wait)
+		sendErr = clk.Sleep(ctx, wait)
 	}
 	// Wake the listener and collect what it saw.
 	_ = c.SetReadDeadline(time.Now())

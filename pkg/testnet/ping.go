@@ -85,6 +85,27 @@ func (p *Pinger) Stop() PingResult {
 	return p.res
 }
 
+// Wait polls what the pinger has seen so far until ok holds or within
+// passes, and tells whether ok held. Tests wait for the replies they
+// expect instead of sleeping a fixed time and hoping the replies, and the
+// goroutines recording them, were quick enough.
+func (p *Pinger) Wait(within time.Duration, ok func(PingResult) bool) bool {
+	deadline := time.Now().Add(within)
+	for {
+		p.mu.Lock()
+		r := p.res
+		r.Replies = append([]time.Time(nil), p.res.Replies...)
+		p.mu.Unlock()
+		if ok(r) {
+			return true
+		}
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
 func (p *Pinger) run(nsName string, dst net.IP, interval, max time.Duration, ready chan<- error) {
 	defer close(p.done)
 	conn, err := listenIn(nsName)

@@ -55,8 +55,8 @@ func TestTopology(t *testing.T) {
 		if !a.HasAddr(t, "eth0", "192.168.90.1/24") || a.HasAddr(t, "eth0", "192.168.90.2/24") {
 			t.Errorf("HasAddr wrong: %v", a.Addrs(t, "eth0"))
 		}
-		p := a.Ping(t, "192.168.90.2", 10*time.Millisecond, 5*time.Second)
-		time.Sleep(300 * time.Millisecond)
+		p := a.Ping(t, "192.168.90.2", 10*time.Millisecond, 30*time.Second)
+		p.Wait(10*time.Second, func(r PingResult) bool { return r.Received >= 3 })
 		res := p.Stop()
 		if res.Received == 0 || res.Sent < res.Received {
 			t.Errorf("ping: sent %d received %d", res.Sent, res.Received)
@@ -69,8 +69,8 @@ func TestTopology(t *testing.T) {
 			t.Errorf("neighbour entry %q %v, want %s", mac, ok, b.MAC(t, "eth0"))
 		}
 		// Unreachable target: nothing received.
-		p = a.Ping(t, "192.168.90.77", 10*time.Millisecond, time.Second)
-		time.Sleep(200 * time.Millisecond)
+		p = a.Ping(t, "192.168.90.77", 10*time.Millisecond, 30*time.Second)
+		p.Wait(10*time.Second, func(r PingResult) bool { return r.Sent >= 10 })
 		if res := p.Stop(); res.Received != 0 || res.Sent == 0 {
 			t.Errorf("ping to nobody: sent %d received %d", res.Sent, res.Received)
 		}
