@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"net/netip"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ocfnet/ocfnet/pkg/announce"
+	"github.com/ocfnet/ocfnet/pkg/netif"
 	"github.com/ocfnet/ocfnet/pkg/ocf"
 )
 
@@ -40,27 +42,35 @@ func announcerPid(reg announce.Registry) int {
 // up; it takes a few milliseconds.
 const announcerWait = 2 * time.Second
 
+// respawnAfter is how long start waits for a spawned announcer before it
+// spawns another. An announcer that is dying (killed) loses its command
+// line, which announcerPid checks, a moment before it releases its
+// single-instance lock: one spawned in that moment finds the lock taken
+// and exits, and the next one gets the lock.
+const respawnAfter = 200 * time.Millisecond
+
 // ensureAnnouncer starts the announcer unless one runs, and returns once
 // one runs: Pacemaker's first recurring monitor follows start at once and
 // must find it. Two starts racing may both spawn one; the second finds the
 // lock taken and exits, and both see the first.
-func ensureAnnouncer(c *ocf.Context) error {
-	reg, err := registry(c)
-	if err != nil {
-		return err
-	}
-	if announcerPid(reg) != 0 {
-		return nil
-	}
-	if _, err := c.Spawn(announcerAction, nil, nil); err != nil {
-		return err
-	}
-	for deadline := time.Now().Add(announcerWait); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+func ensureAnnouncer(c *ocf.Context, reg announce.Registry) error {
+	deadline := time.Now().Add(announcerWait)
+	for {
 		if announcerPid(reg) != 0 {
 			return nil
 		}
+		if time.Now().After(deadline) {
+			return errors.New("the announcer did not come up")
+		}
+		if _, err := c.Spawn(announcerAction, nil, nil); err != nil {
+			return err
+		}
+		for respawn := time.Now().Add(respawnAfter); time.Now().Before(respawn); time.Sleep(time.Millisecond) {
+			if announcerPid(reg) != 0 {
+				return nil
+			}
+		}
 	}
-	return errors.New("the announcer did not come up")
 }
 
 // runAnnouncer is the announcer process: one per node (an exclusive lock
@@ -72,10 +82,7 @@ func runAnnouncer(c *ocf.Context) error {
 	if err != nil {
 		return ocf.Fail(ocf.ErrGeneric, "%v", err)
 	}
-	if err := os.MkdirAll(reg.Dir, 0o700); err != nil {
-		return ocf.Fail(ocf.ErrGeneric, "%v", err)
-	}
-	lock, err := os.OpenFile(filepath.Join(reg.Dir, announcerLock), os.O_RDWR|os.O_CREATE, 0o600)
+	lock, err := os.OpenFile(filepath.Join(reg.Dir, announcerLock), os.O_RDONLY|os.O_CREATE|syscall.O_NOFOLLOW|syscall.O_CLOEXEC, 0o600)
 	if err != nil {
 		return ocf.Fail(ocf.ErrGeneric, "%v", err)
 	}
@@ -87,15 +94,21 @@ func runAnnouncer(c *ocf.Context) error {
 	if err := ocf.WriteFileAtomic(pidfile, []byte(strconv.Itoa(os.Getpid())+"\n")); err != nil {
 		return ocf.Fail(ocf.ErrGeneric, "%v", err)
 	}
+	h, err := netif.Open()
+	if err != nil {
+		return ocf.Fail(ocf.ErrGeneric, "%v", err)
+	}
+	defer h.Close()
 	tr := announce.NewTransport()
 	defer tr.Close()
 	a := &announce.Announcer{
-		Registry: reg, Send: tr.Send, Now: time.Now, Jitter: announce.DefaultJitter, Logf: c.Log.Warnf,
+		Registry: reg, Send: tr.Send, Clock: clock, Jitter: announce.DefaultJitter, Logf: c.Log.Warnf,
 		Owners: ownerWatch(c),
 		OnEmpty: func() {
 			os.Remove(pidfile)
 			lock.Close()
 		},
+		Held: func() (map[netip.Addr]bool, error) { return heldVIPs(h) },
 	}
 	// Not c's deadline: the announcer lives as long as routes are registered.
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
@@ -104,4 +117,22 @@ func runAnnouncer(c *ocf.Context) error {
 		return ocf.Fail(ocf.ErrGeneric, "%v", err)
 	}
 	return nil
+}
+
+// heldVIPs returns the host addresses (/32, /128) on any interface of
+// this node: the VIPs it holds.
+func heldVIPs(h *netif.Host) (map[netip.Addr]bool, error) {
+	held := map[netip.Addr]bool{}
+	for _, family := range []netip.Addr{netip.IPv4Unspecified(), netip.IPv6Unspecified()} {
+		addrs, err := h.AddrsOf(family)
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range addrs {
+			if a.Prefix.Bits() == a.Prefix.Addr().BitLen() {
+				held[a.Prefix.Addr()] = true
+			}
+		}
+	}
+	return held, nil
 }

@@ -188,7 +188,7 @@ func parseAuth(c *ocf.Context, cfg *config) error {
 }
 
 // entry is the registry entry for cfg placed at p, starting at now.
-func entry(cfg config, p placement, now time.Time) announce.Entry {
+func entry(cfg config, p placement, now announce.Mono) announce.Entry {
 	return announce.Entry{
 		VIP:            cfg.ip,
 		Interface:      p.link.Name,
@@ -204,10 +204,4 @@ func entry(cfg config, p placement, now time.Time) announce.Entry {
 		Auth:           cfg.auth,
 		PoisonCount:    cfg.poisonCount,
 	}
-}
-
-// registry is the node's announcement registry.
-func registry(c *ocf.Context) (announce.Registry, error) {
-	dir, err := c.StatePath("ocfnet-VIPArip")
-	return announce.Registry{Dir: dir}, err
 }

@@ -28,6 +28,16 @@ type node struct {
 
 func (n *node) run(t testing.TB, action string, kv ...string) (int, string) {
 	t.Helper()
+	_, stderr, code := n.ns.RunEnv(n.environ(kv...), agentBin, action)
+	if code < 0 {
+		t.Fatalf("running the agent: %s", stderr)
+	}
+	return code, stderr
+}
+
+// environ is the environment of an agent run on n with parameters kv
+// ("name=value", or "OCF_…"/"HA_…" variables, which override the node's).
+func (n *node) environ(kv ...string) []string {
 	e := []string{"HA_RSCTMP=" + n.rsctmp}
 	for _, s := range kv {
 		k, v, _ := strings.Cut(s, "=")
@@ -36,11 +46,7 @@ func (n *node) run(t testing.TB, action string, kv ...string) (int, string) {
 		}
 		e = append(e, k+"="+v)
 	}
-	_, stderr, code := n.ns.RunEnv(e, agentBin, action)
-	if code < 0 {
-		t.Fatalf("running the agent: %s", stderr)
-	}
-	return code, stderr
+	return e
 }
 
 func (n *node) expect(t testing.TB, want int, action string, kv ...string) string {

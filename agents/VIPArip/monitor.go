@@ -1,16 +1,20 @@
 package main
 
 import (
-	"errors"
-	"time"
+	"strings"
 
+	"github.com/ocfnet/ocfnet/pkg/announce"
 	"github.com/ocfnet/ocfnet/pkg/netif"
 	"github.com/ocfnet/ocfnet/pkg/ocf"
 )
 
 // monitor reports running when the VIP is held, registered, the node's
 // announcer is alive (not a zombie) and this route left the node less
-// than two intervals ago.
+// than two intervals ago; not running when nothing of the resource is on
+// the node: neither the VIP nor anything in the registry. Anything in
+// between is a failure (1), also for a probe: a killed start or stop left
+// it, and Pacemaker must run stop, which removes it all, rather than
+// believe the resource stopped.
 func monitor(c *ocf.Context) error {
 	if c.Params.Get(pIP) == "" {
 		return ocf.Fail(ocf.ErrConfigured, "%v", errNoIP)
@@ -28,16 +32,28 @@ func monitor(c *ocf.Context) error {
 	if err != nil {
 		return ocf.Fail(ocf.ErrGeneric, "%v", err)
 	}
-	if len(netif.Holding(addrs, ip, ip.BitLen(), 0)) == 0 {
-		return ocf.NotRunning.Err()
-	}
-	reg, err := registry(c)
-	if err != nil {
+	held := len(netif.Holding(addrs, ip, ip.BitLen(), 0)) > 0
+	reg, err := foundRegistry(c)
+	var left []string
+	switch {
+	case absent(err):
+	case err != nil:
 		return ocf.Fail(ocf.ErrGeneric, "%v", err)
+	default:
+		left = reg.Files(ip)
+	}
+	switch {
+	case !held && len(left) == 0:
+		return ocf.NotRunning.Err()
+	case !held:
+		return ocf.Fail(ocf.ErrGeneric, "%s is not held on this node but still registered (%s)", ip, strings.Join(left, " "))
 	}
 	e, err := reg.Get(ip)
-	if err != nil || e == nil {
-		return notHere(c, errNotAnnounced)
+	switch {
+	case err != nil:
+		return ocf.Fail(ocf.ErrGeneric, "%v", err)
+	case e == nil:
+		return ocf.Fail(ocf.ErrGeneric, "%s is held on this node but not announced", ip)
 	}
 	if err := checkAnnouncingLink(h, e.IfIndex, e.Interface); err != nil {
 		return err
@@ -46,14 +62,12 @@ func monitor(c *ocf.Context) error {
 		return ocf.Fail(ocf.ErrGeneric, "the RIP announcer of this node is not running")
 	}
 	last, err := reg.LastSent(ip)
-	if age := time.Since(last); err != nil || age > 2*e.Interval {
-		return ocf.Fail(ocf.ErrGeneric, "%s was last announced %v ago (interval %v)", ip, age.Round(time.Second), e.Interval)
+	if now := clock.Mono(); err != nil || !announce.Fresh(last, now, e.Interval) {
+		return ocf.Fail(ocf.ErrGeneric, "%s was not announced in the last %v (interval %v)", ip, 2*e.Interval, e.Interval)
 	}
 	adopt(c, reg, e) // owner.go
 	return nil
 }
-
-var errNotAnnounced = errors.New("the VIP is held but not announced")
 
 // notHere: a probe says not running; a recurring monitor reports the
 // error.

@@ -2,7 +2,6 @@ package main
 
 import (
 	"net/netip"
-	"time"
 
 	"github.com/ocfnet/ocfnet/pkg/announce"
 	"github.com/ocfnet/ocfnet/pkg/netif"
@@ -12,7 +11,8 @@ import (
 
 // start holds the VIP, announces it at once with the takeover metric,
 // registers it with the node's announcer and makes sure that one runs.
-// Any failure undoes what it did.
+// The VIP's lock keeps a stop of the same VIP out from holding to
+// registering. Any failure undoes what it did.
 func start(c *ocf.Context) error {
 	cfg, err := parseConfig(c)
 	if err != nil {
@@ -39,22 +39,42 @@ func start(c *ocf.Context) error {
 			return ocf.Fail(ocf.ErrGeneric, "%v", err)
 		}
 	}
+	reg, err := registry(c)
+	if err != nil {
+		return ocf.Fail(ocf.ErrGeneric, "%v", err)
+	}
+	lock, err := reg.LockVIP(cfg.ip)
+	if err != nil {
+		return ocf.Fail(ocf.ErrGeneric, "%v", err)
+	}
+	undone := false
+	defer func() {
+		if undone {
+			lock.Remove()
+		} else {
+			lock.Release()
+		}
+	}()
 	added, err := holdVIP(h, cfg.ip, vipLink)
 	if err != nil {
 		return ocf.Fail(ocf.ErrGeneric, "adding %s to %s: %v", cfg.ip, vipLink.Name, err)
 	}
-	if err := register(c, cfg, p); err != nil {
+	tr := announce.NewTransport()
+	err = register(reg, tr.Send, cfg, p, executorOwner(c))
+	tr.Close()
+	if err != nil {
 		if added {
 			_ = h.DelAddr(netif.Addr{Prefix: vipPrefix(cfg.ip), LinkIndex: vipLink.Index})
 		}
 		return err
 	}
-	if err := ensureAnnouncer(c); err != nil {
+	if err := ensureAnnouncer(c, reg); err != nil {
 		// Announced once but never refreshed, the route would expire at
-		// the routers: undo everything (stop poisons and removes the VIP).
-		if serr := stop(c); serr != nil {
+		// the routers: undo everything (poison, remove the VIP).
+		if serr := withdraw(c, reg, cfg.ip); serr != nil {
 			c.Log.Errorf("undoing the start: %v", serr)
 		}
+		undone = true
 		return ocf.Fail(ocf.ErrGeneric, "the RIP announcer did not start: %v", err)
 	}
 	c.Log.Infof("%s held on %s, announced on %s from %s to %v", cfg.ip, vipLink.Name, p.link.Name, p.source, p.destinations)
@@ -84,40 +104,33 @@ func holdVIP(h *netif.Host, ip netip.Addr, link netif.Link) (added bool, err err
 	return true, h.AddAddr(link, a)
 }
 
-// register puts the route in the registry and, if it is new, sends the
-// triggered update (RFC 2453 §3.10.1) with the takeover metric before
-// returning. A start of a running resource keeps its takeover window.
-func register(c *ocf.Context, cfg config, p placement) error {
-	reg, err := registry(c)
-	if err != nil {
-		return ocf.Fail(ocf.ErrGeneric, "%v", err)
-	}
+// register puts the route in the registry with a new takeover window and
+// sends the triggered update (RFC 2453 §3.10.1) with the takeover metric
+// before returning. Always, also over a registration that a killed start
+// or a crashed node left (its window long over, its last send up to an
+// interval old): a start is a full start, so the routers learn the route
+// at once and prefer it to a crashed owner's.
+func register(reg announce.Registry, send announce.SendFunc, cfg config, p placement, owner *announce.Owner) error {
 	unlock, err := reg.Lock()
 	if err != nil {
 		return ocf.Fail(ocf.ErrGeneric, "%v", err)
 	}
 	defer unlock()
-	now := time.Now()
+	now := clock.Mono()
 	e := entry(cfg, p, now)
-	e.Owner = executorOwner(c) // owner.go: withdrawn if the cluster stack dies
-	old, _ := reg.Get(cfg.ip)
-	if old != nil {
-		e.TakeoverUntil = old.TakeoverUntil
-	}
+	e.Owner = owner // owner.go: withdrawn if the cluster stack dies
 	if err := reg.Put(e); err != nil {
 		return ocf.Fail(ocf.ErrGeneric, "registering %s: %v", cfg.ip, err)
 	}
-	if old != nil {
-		return nil
-	}
-	tr := announce.NewTransport()
-	defer tr.Close()
 	b := announce.Batch{Entry: e, Routes: []rip.Route{e.Route(e.MetricAt(now))}}
-	if err := announce.SendBatch(reg, tr.Send, b, now); err != nil {
+	if err := announce.SendBatch(reg, send, b, clock.Now()); err != nil {
 		_ = reg.Delete(cfg.ip)
 		return ocf.Fail(ocf.ErrGeneric, "announcing %s: %v", cfg.ip, err)
 	}
-	return reg.MarkSent(cfg.ip, now)
+	if err := reg.MarkSent(cfg.ip, now); err != nil {
+		return ocf.Fail(ocf.ErrGeneric, "registering %s: %v", cfg.ip, err)
+	}
+	return nil
 }
 
 // validateAll checks the parameters and, unless OCF_CHECK_LEVEL is 0,

@@ -17,7 +17,10 @@ import (
 const poisonGap = time.Millisecond
 
 // stop unregisters the route (after which the announcer can never send it
-// again), poisons it so routers drop it at once, then removes the VIP.
+// again), removes the VIP and poisons the route so routers drop it at
+// once. It needs to write nothing: with a registry it cannot use (absent,
+// unsafe, read-only, HA_RSCTMP not a directory) it still removes the VIP
+// and poisons the route the parameters describe.
 func stop(c *ocf.Context) error {
 	ip, err := parseIP(c.Params)
 	if err != nil {
@@ -27,46 +30,69 @@ func stop(c *ocf.Context) error {
 	if geteuid() != 0 {
 		return ocf.Fail(ocf.ErrPerm, "stop needs root privileges")
 	}
-	reg, err := registry(c)
-	if err != nil {
-		return ocf.Fail(ocf.ErrGeneric, "%v", err)
+	reg, err := foundRegistry(c)
+	switch {
+	case absent(err):
+		reg = announce.Registry{}
+	case err != nil:
+		c.Log.Warnf("%v: not used; withdrawing the route the parameters describe", err)
+		reg = announce.Registry{}
+	default:
+		// Without the lock (it cannot be created), the order of the
+		// steps still keeps a concurrent start from being undone halfway.
+		if lock, err := reg.LockVIP(ip); err != nil {
+			c.Log.Warnf("locking %s: %v", ip, err)
+		} else {
+			defer lock.Remove()
+		}
 	}
-	e, err := unregister(reg, c, ip)
-	if err != nil {
-		return ocf.Fail(ocf.ErrGeneric, "unregistering %s: %v", ip, err)
+	return withdraw(c, reg, ip)
+}
+
+// withdraw unregisters ip from reg (none: the zero Registry), removes the
+// VIP, then poisons the route: after the VIP is gone, so that even when
+// unregistering failed, the announcer, which never announces a VIP this
+// node does not hold, cannot follow the poison with a refresh. It fails
+// only while the VIP is still held.
+func withdraw(c *ocf.Context, reg announce.Registry, ip netip.Addr) error {
+	e := unregister(c, reg, ip)
+	dropErr := dropVIP(c, ip)
+	if e == nil {
+		e = fromParams(c)
 	}
 	if n := c.Params.Int(pPoisonCount); e != nil && n > 0 {
 		tr := announce.NewTransport()
-		err := announce.Poison(reg, tr.Send, *e, n, poisonGap, time.Now)
+		err := announce.Poison(reg, tr.Send, *e, n, poisonGap, clock.Now)
 		tr.Close()
 		if err != nil {
 			c.Log.Warnf("poisoning %s: %v", ip, err)
 		}
 	}
-	return dropVIP(c, ip)
+	return dropErr
 }
 
-// unregister removes ip from the registry and returns what it was, or, if
-// it was not registered (state lost), the entry the parameters describe,
-// so the route is poisoned all the same.
-func unregister(reg announce.Registry, c *ocf.Context, ip netip.Addr) (*announce.Entry, error) {
+// unregister removes ip from the registry and returns what it was, or nil
+// when it cannot tell (nothing registered, an unusable entry, no
+// registry). Failures are logged, not returned: the announcer drops an
+// entry whose VIP is gone by itself.
+func unregister(c *ocf.Context, reg announce.Registry, ip netip.Addr) *announce.Entry {
+	if reg.Dir == "" {
+		return nil
+	}
 	unlock, err := reg.Lock()
 	if err != nil {
-		return nil, err
+		c.Log.Warnf("locking the registry: %v", err)
+		unlock = func() {}
 	}
+	defer unlock()
 	e, err := reg.Get(ip)
 	if err != nil {
-		c.Log.Warnf("reading the registration of %s: %v", ip, err)
+		c.Log.Warnf("%v: withdrawing the route the parameters describe", err)
 	}
 	if err := reg.Delete(ip); err != nil {
-		unlock()
-		return nil, err
+		c.Log.Warnf("unregistering %s: %v: the announcer withdraws it once the VIP is gone", ip, err)
 	}
-	unlock()
-	if e != nil {
-		return e, nil
-	}
-	return fromParams(c), nil
+	return e
 }
 
 // fromParams builds the entry the parameters describe on this node, or
@@ -85,7 +111,7 @@ func fromParams(c *ocf.Context) *announce.Entry {
 	if err != nil {
 		return nil
 	}
-	e := entry(cfg, p, time.Now())
+	e := entry(cfg, p, clock.Mono())
 	return &e
 }
 

@@ -28,7 +28,7 @@ type SendFunc func(e Entry, dst netip.Addr, payload []byte) error
 type Announcer struct {
 	Registry Registry
 	Send     SendFunc
-	Now      func() time.Time
+	Clock    Clock
 	// Jitter returns the offset added to a period: RFC 2453 §3.8 requires
 	// periodic updates to be offset by a small random time, so routers do
 	// not synchronise. seed identifies the period (route and last send):
@@ -41,9 +41,16 @@ type Announcer struct {
 	// there: a start registering a route after that sees no announcer and
 	// starts one, and one registering before it is seen by this cycle.
 	OnEmpty func()
+	// Held returns the VIPs (host addresses on any interface) this node
+	// holds; entries of others are withdrawn (see dropUnheld). nil: no
+	// check.
+	Held func() (map[netip.Addr]bool, error)
 	// Owners, if set, withdraws the routes whose Pacemaker executor is
 	// gone (owner.go).
 	Owners *OwnerWatch
+
+	garbage   map[string]Mono     // unusable entry files: when first seen, -1 once handled
+	withdrawn map[netip.Addr]Mono // unheld entries that could not be unregistered: when last poisoned
 }
 
 // DefaultJitter is up to ±1/6 of the interval (±5 s for 30 s, as in
@@ -70,7 +77,7 @@ func (a *Announcer) Run(ctx context.Context) error {
 		if remaining == 0 && err == nil {
 			return nil
 		}
-		wait := min(max(time.Until(next), 0), maxSleep)
+		wait := min(max(next.Sub(a.Clock.Mono()), 0), maxSleep)
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
@@ -81,32 +88,32 @@ func (a *Announcer) Run(ctx context.Context) error {
 
 // Cycle sends every route that is due, under the registry lock, and
 // returns when the next one is due and how many routes are registered.
-func (a *Announcer) Cycle() (time.Time, int, error) {
+func (a *Announcer) Cycle() (Mono, int, error) {
 	unlock, err := a.Registry.Lock()
 	if err != nil {
-		return time.Time{}, 1, err
+		return 0, 1, err
 	}
 	defer unlock()
-	entries, listErr := a.Registry.List()
+	now := a.Clock.Mono()
+	entries, pending, listErr := a.registered(now)
 	entries, dropErr := a.dropOrphans(entries)
 	listErr = errors.Join(listErr, dropErr)
-	if len(entries) == 0 && listErr == nil && a.OnEmpty != nil {
+	if len(entries)+pending == 0 && listErr == nil && a.OnEmpty != nil {
 		a.OnEmpty()
 	}
-	now := a.Now()
 	due, next := a.schedule(entries, now)
 	err = errors.Join(listErr, a.sendAll(due, now))
-	return next, len(entries), err
+	return next, len(entries) + pending, err
 }
 
 // schedule picks the entries due by now+gather and returns the earliest
 // time anything else falls due.
-func (a *Announcer) schedule(entries []Entry, now time.Time) ([]Entry, time.Time) {
+func (a *Announcer) schedule(entries []Entry, now Mono) ([]Entry, Mono) {
 	var due []Entry
 	next := now.Add(maxSleep)
 	for _, e := range entries {
-		at := a.dueAt(e)
-		if !at.After(now.Add(gather)) {
+		at := a.dueAt(e, now)
+		if !now.Add(gather).Before(at) {
 			due = append(due, e)
 			at = now.Add(e.Interval + a.jitter(e, now))
 		}
@@ -117,29 +124,30 @@ func (a *Announcer) schedule(entries []Entry, now time.Time) ([]Entry, time.Time
 	return due, next
 }
 
-// dueAt is when e must be sent next: at once if never sent, a jittered
-// interval after its last send, and no later than the end of a takeover
-// window that was running at the last send (to announce the steady
-// metric then).
-func (a *Announcer) dueAt(e Entry) time.Time {
+// dueAt is when e must be sent next: at once if never sent (or if the
+// last send is stamped in the future: not this boot's clock, or garbage),
+// a jittered interval after its last send, and no later than the end of a
+// takeover window that was running at the last send (to announce the
+// steady metric then).
+func (a *Announcer) dueAt(e Entry, now Mono) Mono {
 	last, err := a.Registry.LastSent(e.VIP)
-	if err != nil || last.IsZero() {
-		return time.Time{}
+	if err != nil || last == 0 || now.Before(last) {
+		return 0
 	}
 	at := last.Add(e.Interval + a.jitter(e, last))
-	if last.Before(e.TakeoverUntil) && e.TakeoverUntil.Before(at) {
+	if e.inTakeover(last) && e.TakeoverUntil.Before(at) {
 		return e.TakeoverUntil
 	}
 	return at
 }
 
 // jitter is the offset of the period of e that began at start.
-func (a *Announcer) jitter(e Entry, start time.Time) time.Duration {
+func (a *Announcer) jitter(e Entry, start Mono) time.Duration {
 	if a.Jitter == nil {
 		return 0
 	}
 	v := e.VIP.As16()
-	seed := uint64(start.UnixNano())
+	seed := uint64(start)
 	for _, b := range v {
 		seed = seed*131 + uint64(b)
 	}
@@ -147,10 +155,10 @@ func (a *Announcer) jitter(e Entry, start time.Time) time.Duration {
 }
 
 // sendAll sends due entries in batches and records each route's send.
-func (a *Announcer) sendAll(due []Entry, now time.Time) error {
+func (a *Announcer) sendAll(due []Entry, now Mono) error {
 	var errs []error
 	for _, b := range Batches(due, now) {
-		if err := SendBatch(a.Registry, a.Send, b, now); err != nil {
+		if err := SendBatch(a.Registry, a.Send, b, a.Clock.Now()); err != nil {
 			errs = append(errs, err)
 			continue
 		}
@@ -171,18 +179,16 @@ func SendBatch(reg Registry, send SendFunc, b Batch, now time.Time) error {
 	}
 	key := b.Entry.Auth.RIPKey()
 	var seq uint32
+	var seqErr error // the number could not be stored: send it all the same
 	if key.Mode != rip.AuthNone {
-		var err error
-		if seq, err = reg.NextSequence(now); err != nil {
-			return err
-		}
+		seq, seqErr = reg.NextSequence(now)
 	}
 	msg := &rip.Message{Command: rip.Response, Version: b.Entry.Version, Routes: b.Routes}
 	payload, err := key.Marshal(msg, seq)
 	if err != nil {
 		return err
 	}
-	return sendToAll(send, b.Entry, payload)
+	return errors.Join(seqErr, sendToAll(send, b.Entry, payload))
 }
 
 // sendToAll sends payload to each of e's destinations.
@@ -210,7 +216,11 @@ func sendNg(send SendFunc, b Batch) error {
 }
 
 // Poison withdraws e's route: count metric-16 updates, spaced by gap. It
-// is for stop, after Remove, so the announcer can no longer re-announce.
+// is for stop, after Delete, so the announcer can no longer re-announce.
+// Each datagram is sent under the registry lock when it can be taken (it
+// orders the poison after a send cycle in progress, and guards the
+// sequence number), and without it when not: a stop that cannot use the
+// registry must still withdraw the route.
 func Poison(reg Registry, send SendFunc, e Entry, count int, gap time.Duration, now func() time.Time) error {
 	b := Batch{Entry: e, Routes: []rip.Route{e.Route(rip.Infinity)}}
 	var errs []error
@@ -220,7 +230,10 @@ func Poison(reg Registry, send SendFunc, e Entry, count int, gap time.Duration, 
 		}
 		unlock, err := reg.Lock()
 		if err != nil {
-			return err
+			unlock = func() {}
+			if i == 0 && reg.Dir != "" {
+				errs = append(errs, err)
+			}
 		}
 		errs = append(errs, SendBatch(reg, send, b, now()))
 		unlock()

@@ -43,13 +43,20 @@ func (r *recorder) take() []datagram {
 	return out
 }
 
-type clock struct{ t time.Time }
+// clock is an injected Clock: both clocks advance together unless a test
+// steps the wall clock alone.
+type clock struct {
+	wall time.Time
+	mono Mono
+}
 
-func (c *clock) now() time.Time          { return c.t }
-func (c *clock) advance(d time.Duration) { c.t = c.t.Add(d) }
+func (c *clock) Now() time.Time          { return c.wall }
+func (c *clock) Mono() Mono              { return c.mono }
+func (c *clock) advance(d time.Duration) { c.wall, c.mono = c.wall.Add(d), c.mono.Add(d) }
 
 var (
 	t0        = time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
+	m0        = Mono(time.Hour) // the node booted an hour before t0
 	multicast = netip.MustParseAddr("224.0.0.9")
 )
 
@@ -63,7 +70,7 @@ func entry(i int) Entry {
 		Version:        2,
 		Metric:         2,
 		TakeoverMetric: 1,
-		TakeoverUntil:  t0.Add(5 * time.Second),
+		TakeoverUntil:  m0.Add(5 * time.Second),
 		Interval:       30 * time.Second,
 	}
 }
@@ -81,8 +88,8 @@ func setup(t *testing.T, entries ...Entry) (*Announcer, *recorder, *clock) {
 		}
 	}
 	unlock()
-	rec, clk := &recorder{}, &clock{t0}
-	return &Announcer{Registry: reg, Send: rec.send, Now: clk.now}, rec, clk
+	rec, clk := &recorder{}, &clock{t0, m0}
+	return &Announcer{Registry: reg, Send: rec.send, Clock: clk}, rec, clk
 }
 
 func metrics(ds []datagram) map[netip.Addr]uint32 {
@@ -325,7 +332,7 @@ func TestRIPngBatches(t *testing.T) {
 		entries = append(entries, entry6(i), entry(i))
 	}
 	var v4, v6 []int
-	for _, b := range Batches(entries, t0) {
+	for _, b := range Batches(entries, m0) {
 		for _, r := range b.Routes {
 			if r.Prefix.Addr().Is4() != b.Entry.VIP.Is4() {
 				t.Fatalf("a batch mixes families: %v in the batch of %v", r.Prefix, b.Entry.VIP)
@@ -355,7 +362,7 @@ func TestRIPngBatches(t *testing.T) {
 	}
 	reg := Registry{Dir: t.TempDir()}
 	e := entry6(1)
-	if err := SendBatch(reg, send, Batch{Entry: e, Routes: []rip.Route{e.Route(e.MetricAt(t0))}}, t0); err != nil {
+	if err := SendBatch(reg, send, Batch{Entry: e, Routes: []rip.Route{e.Route(e.MetricAt(m0))}}, t0); err != nil {
 		t.Fatal(err)
 	}
 	if len(got) != 1 || len(got[0].Routes) != 1 || got[0].Routes[0].Prefix.Bits() != 128 || got[0].Routes[0].Metric != 1 {

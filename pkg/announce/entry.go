@@ -24,7 +24,7 @@ type Entry struct {
 	Version        uint8         `json:"version"`
 	Metric         uint32        `json:"metric"`
 	TakeoverMetric uint32        `json:"takeover_metric"`
-	TakeoverUntil  time.Time     `json:"takeover_until"`
+	TakeoverUntil  Mono          `json:"takeover_until_boot_ns"`
 	Interval       time.Duration `json:"interval"`
 	Tag            uint16        `json:"tag,omitempty"`
 	Auth           Auth          `json:"auth"`
@@ -49,14 +49,22 @@ func (a Auth) RIPKey() rip.Key {
 	return rip.Key{Mode: a.Mode, Secret: a.Key, ID: a.KeyID, MD5DataLen: a.MD5DataLen}
 }
 
+// MaxTakeover bounds a takeover window (the agent allows 9 s): a window
+// ending further ahead than that was not opened on this boot's clock.
+const MaxTakeover = 10 * time.Second
+
 // MetricAt is the metric the entry announces at now: the lower takeover
 // metric during the takeover window after start, which displaces a
 // crashed owner's stale route at once, then the steady metric.
-func (e Entry) MetricAt(now time.Time) uint32 {
-	if now.Before(e.TakeoverUntil) {
+func (e Entry) MetricAt(now Mono) uint32 {
+	if e.inTakeover(now) {
 		return e.TakeoverMetric
 	}
 	return e.Metric
+}
+
+func (e Entry) inTakeover(now Mono) bool {
+	return now.Before(e.TakeoverUntil) && e.TakeoverUntil.Sub(now) <= MaxTakeover
 }
 
 // Route is the RIP route the entry announces with metric m.
@@ -83,7 +91,7 @@ type Batch struct {
 }
 
 // Batches builds the datagrams for entries at now.
-func Batches(entries []Entry, now time.Time) []Batch {
+func Batches(entries []Entry, now Mono) []Batch {
 	var order []string
 	groups := map[string][]Entry{}
 	for _, e := range entries {

@@ -48,8 +48,8 @@ type OwnerWatch struct {
 	// after the route was unregistered and poisoned.
 	Release func(e Entry) error
 
-	gone map[netip.Addr]time.Time // since when each entry's owner is gone
-	held map[netip.Addr]string    // entries kept as unmanaged, and why (logged once)
+	gone map[netip.Addr]Mono   // since when each entry's owner is gone (boot clock)
+	held map[netip.Addr]string // entries kept as unmanaged, and why (logged once)
 }
 
 // verdict is what the watch decides for an entry at one cycle.
@@ -62,9 +62,9 @@ const (
 
 // judge decides for e at now. why says what changed, for the log; it is
 // empty when nothing worth logging happened.
-func (w *OwnerWatch) judge(e Entry, now time.Time) (v verdict, why string) {
+func (w *OwnerWatch) judge(e Entry, now Mono) (v verdict, why string) {
 	if w.gone == nil {
-		w.gone, w.held = map[netip.Addr]time.Time{}, map[netip.Addr]string{}
+		w.gone, w.held = map[netip.Addr]Mono{}, map[netip.Addr]string{}
 	}
 	if e.Owner == nil || w.Alive(*e.Owner) {
 		if _, was := w.gone[e.VIP]; was && e.Owner != nil {
@@ -129,7 +129,7 @@ func (a *Announcer) dropOrphans(entries []Entry) ([]Entry, error) {
 	if w == nil {
 		return entries, nil
 	}
-	now := a.Now()
+	now := a.Clock.Mono()
 	var kept []Entry
 	var errs []error
 	for _, e := range entries {
@@ -141,7 +141,7 @@ func (a *Announcer) dropOrphans(entries []Entry) ([]Entry, error) {
 			kept = append(kept, e)
 			continue
 		}
-		errs = append(errs, a.withdraw(e, now))
+		errs = append(errs, a.withdraw(e, a.Clock.Now()))
 	}
 	w.forget(kept)
 	return kept, errors.Join(errs...)

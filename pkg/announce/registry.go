@@ -11,15 +11,21 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/ocfnet/ocfnet/pkg/ocf"
 )
 
 // Registry is the node's set of announced VIPs: one file per VIP in a
 // directory under HA_RSCTMP. Every change and every send cycle holds an
-// exclusive lock on the directory's lock file, so once Remove returns, no
-// announcement of that VIP can leave the node any more.
+// exclusive lock on the directory's lock file, so once Delete returns, no
+// announcement of that VIP can leave the node any more. The zero Registry
+// is none at all: for a stop that cannot use the node's, it locks nothing
+// and its sequence numbers come from the clock alone.
 type Registry struct {
 	Dir string
 }
+
+var errNoRegistry = errors.New("no registry")
 
 const (
 	entrySuffix = ".route"
@@ -28,20 +34,45 @@ const (
 	seqName     = "sequence"
 )
 
-// Lock takes the registry's lock and returns its release.
-func (r Registry) Lock() (func(), error) {
+// Create makes the registry directory (0700) if missing and checks that
+// no other user can tamper with it (ocf.SafeDir): for the writers, start
+// and the announcer.
+func (r Registry) Create() error {
 	if err := os.MkdirAll(r.Dir, 0o700); err != nil {
+		return err
+	}
+	return ocf.SafeDir(r.Dir)
+}
+
+// Lock takes the registry's lock and returns its release. It creates the
+// lock file, never the directory.
+func (r Registry) Lock() (func(), error) {
+	if r.Dir == "" {
+		return nil, errNoRegistry
+	}
+	f, err := flock(filepath.Join(r.Dir, lockName))
+	if err != nil {
 		return nil, err
 	}
-	f, err := os.OpenFile(filepath.Join(r.Dir, lockName), os.O_RDWR|os.O_CREATE, 0o600)
+	return func() { f.Close() }, nil // closing releases the flock
+}
+
+// flock opens path, creating it if it can, and locks it exclusively. A
+// read-only descriptor is enough for flock, so a registry on a file
+// system remounted read-only can still be locked.
+func flock(path string) (*os.File, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|os.O_CREATE|syscall.O_NOFOLLOW|syscall.O_CLOEXEC, 0o600)
+	if err != nil {
+		f, err = os.OpenFile(path, os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_CLOEXEC, 0)
+	}
 	if err != nil {
 		return nil, err
 	}
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
 		f.Close()
-		return nil, fmt.Errorf("locking %s: %w", r.Dir, err)
+		return nil, fmt.Errorf("locking %s: %w", path, err)
 	}
-	return func() { f.Close() }, nil // closing releases the flock
+	return f, nil
 }
 
 func (r Registry) path(vip netip.Addr, suffix string) string {
@@ -54,108 +85,175 @@ func (r Registry) Put(e Entry) error {
 	if err != nil {
 		return err
 	}
-	return writeAtomic(r.path(e.VIP, entrySuffix), b)
+	return ocf.WriteFileAtomic(r.path(e.VIP, entrySuffix), b)
 }
 
-// Delete unregisters vip. The caller holds the lock.
+// Delete unregisters vip: its send stamp first, its entry last (a delete
+// cut short leaves the entry, which keeps the VIP visibly registered),
+// then any temp file a killed writer left of either. The caller holds the
+// lock, which every writer of these files holds too.
 func (r Registry) Delete(vip netip.Addr) error {
-	for _, s := range []string{entrySuffix, sentSuffix} {
+	for _, s := range []string{sentSuffix, entrySuffix} {
 		if err := os.Remove(r.path(vip, s)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+	}
+	for _, name := range r.Files(vip) {
+		if err := os.Remove(filepath.Join(r.Dir, name)); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return err
 		}
 	}
 	return nil
 }
 
-// Get returns vip's entry, or nil.
+// Files lists what the registry holds of vip: its entry, its send stamp
+// and their temp files (not its lock). Nothing listed, nothing left.
+func (r Registry) Files(vip netip.Addr) []string {
+	names, err := os.ReadDir(r.Dir)
+	if err != nil {
+		return nil
+	}
+	own, temp := vip.String(), "."+vip.String()+"."
+	var out []string
+	for _, n := range names {
+		name := n.Name()
+		if name == own+entrySuffix || name == own+sentSuffix || strings.HasPrefix(name, temp) {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// Get returns vip's entry, or nil if it has none. A file that is not a
+// valid entry of vip is an error (*BadEntryError).
 func (r Registry) Get(vip netip.Addr) (*Entry, error) {
-	b, err := os.ReadFile(r.path(vip, entrySuffix))
-	if errors.Is(err, os.ErrNotExist) {
+	path := r.path(vip, entrySuffix)
+	b, err := ocf.ReadStateFile(path)
+	if errors.Is(err, os.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, err
+		return nil, &BadEntryError{Path: path, Err: err}
 	}
 	var e Entry
 	if err := json.Unmarshal(b, &e); err != nil {
-		return nil, fmt.Errorf("%s: %w", r.path(vip, entrySuffix), err)
+		return nil, &BadEntryError{Path: path, Err: err}
+	}
+	if e.VIP != vip {
+		return nil, &BadEntryError{Path: path, Err: fmt.Errorf("holds the entry of %v", e.VIP)}
 	}
 	return &e, nil
 }
 
-// List returns every registered entry. Unreadable files are skipped and
+// BadEntryError is an entry file that cannot be used: unreadable,
+// unparsable, not a regular file, or another VIP's.
+type BadEntryError struct {
+	Path string
+	Err  error
+}
+
+func (e *BadEntryError) Error() string { return e.Path + ": " + e.Err.Error() }
+func (e *BadEntryError) Unwrap() error { return e.Err }
+
+// List returns every registered entry. Unusable files are skipped and
 // reported in the error, so one bad file never silences the others.
 func (r Registry) List() ([]Entry, error) {
+	entries, bad, err := r.listAll()
+	for _, b := range bad {
+		err = errors.Join(err, b)
+	}
+	return entries, err
+}
+
+// listAll returns the usable entries and the unusable entry files.
+func (r Registry) listAll() ([]Entry, []*BadEntryError, error) {
 	names, err := os.ReadDir(r.Dir)
 	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
+		return nil, nil, nil
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var out []Entry
-	var errs []error
+	var bad []*BadEntryError
 	for _, n := range names {
 		vip, ok := strings.CutSuffix(n.Name(), entrySuffix)
-		if !ok {
+		if !ok || strings.HasPrefix(vip, ".") {
 			continue
 		}
 		a, err := netip.ParseAddr(vip)
-		if err != nil {
+		if err != nil || a.String() != vip {
+			bad = append(bad, &BadEntryError{Path: filepath.Join(r.Dir, n.Name()), Err: errors.New("not named after a VIP")})
 			continue
 		}
 		e, err := r.Get(a)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		if e != nil {
+		var b *BadEntryError
+		switch {
+		case errors.As(err, &b):
+			bad = append(bad, b)
+		case err != nil:
+			return nil, nil, err
+		case e != nil:
 			out = append(out, *e)
 		}
 	}
-	return out, errors.Join(errs...)
+	return out, bad, nil
 }
 
-// MarkSent records that vip's route left the node at t.
-func (r Registry) MarkSent(vip netip.Addr, t time.Time) error {
-	return writeAtomic(r.path(vip, sentSuffix), []byte(strconv.FormatInt(t.UnixNano(), 10)))
+// MarkSent records that vip's route left the node at t (boot clock).
+func (r Registry) MarkSent(vip netip.Addr, t Mono) error {
+	return ocf.WriteFileAtomic(r.path(vip, sentSuffix), []byte(strconv.FormatInt(int64(t), 10)))
 }
 
-// LastSent returns when vip's route last left the node (zero if never).
-func (r Registry) LastSent(vip netip.Addr) (time.Time, error) {
-	b, err := os.ReadFile(r.path(vip, sentSuffix))
+// LastSent returns when vip's route last left the node (boot clock; zero
+// if never).
+func (r Registry) LastSent(vip netip.Addr) (Mono, error) {
+	b, err := ocf.ReadStateFile(r.path(vip, sentSuffix))
 	if errors.Is(err, os.ErrNotExist) {
-		return time.Time{}, nil
+		return 0, nil
 	}
 	if err != nil {
-		return time.Time{}, err
+		return 0, err
 	}
 	ns, err := strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64)
 	if err != nil {
-		return time.Time{}, err
+		return 0, err
 	}
-	return time.Unix(0, ns), nil
+	return Mono(ns), nil
 }
+
+// maxSequenceLead bounds how far the sequence number may run ahead of Unix
+// time. Receivers such as BIRD refuse a number lower than the last they
+// accepted and remember it: after a reboot clears the stored number, the
+// node starts again from Unix time, and its packets are dropped for as
+// long as the lead was.
+const maxSequenceLead = 5
 
 // NextSequence returns the cryptographic sequence number for the next
-// datagram: max(unix seconds, last + 1). Receivers such as BIRD refuse a
-// number lower than the last they accepted; seconds survive restarts
-// without state, and the stored last value keeps the announcer and stop's
-// poison from going backwards within a second. The caller holds the lock.
+// datagram. It is Unix time, or one more than the last number when several
+// datagrams leave within a second, but never more than maxSequenceLead
+// seconds ahead of Unix time: once that budget is spent, the last number
+// is sent again (RFC 4822 §3 and BIRD accept equal numbers). It never
+// goes below the last number either, which would be refused, not even
+// after the wall clock stepped back. The caller holds the lock.
+//
+// When the number cannot be stored (a read-only registry), the number is
+// still returned, with the error: a poison must leave all the same.
 func (r Registry) NextSequence(now time.Time) (uint32, error) {
+	if r.Dir == "" {
+		return uint32(nextSequence(uint64(now.Unix()), 0)), nil
+	}
 	path := filepath.Join(r.Dir, seqName)
 	var last uint64
-	if b, err := os.ReadFile(path); err == nil {
+	if b, err := ocf.ReadStateFile(path); err == nil {
 		last, _ = strconv.ParseUint(strings.TrimSpace(string(b)), 10, 32)
 	}
-	seq := max(uint64(now.Unix()), last+1) & 0xffffffff
-	return uint32(seq), writeAtomic(path, []byte(strconv.FormatUint(seq, 10)))
+	seq := nextSequence(uint64(now.Unix()), last)
+	return uint32(seq), ocf.WriteFileAtomic(path, []byte(strconv.FormatUint(seq, 10)))
 }
 
-func writeAtomic(path string, b []byte) error {
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, b, 0o600); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
+// nextSequence is NextSequence's rule for Unix time unix and the last
+// number sent.
+func nextSequence(unix, last uint64) uint64 {
+	return max(unix, min(last+1, max(last, unix+maxSequenceLead))) & 0xffffffff
 }
