@@ -85,8 +85,8 @@ bench: deps build install ## speed next to resource-agents, as ratios (root)
 	$(GO) test -count=1 -run '^$$' -bench . -benchtime 30x ./agents/... | tee bin/bench.txt
 
 demo: deps build install ## a narrated two-node cluster running both agents (root)
-	$(GO) test -c -tags demo -o bin/demo.test ./pkg/demo
-	cd pkg/demo && ../../bin/demo.test -test.run '^TestDemo$$' -test.count 1
+	$(GO) test -c -tags demo -o bin/demo.test ./internal/demo
+	cd internal/demo && ../../bin/demo.test -test.run '^TestDemo$$' -test.count 1
 
 clean: ## remove build output
 	rm -rf bin dist

@@ -9,9 +9,9 @@ import (
 	"time"
 
 	"github.com/mdlayher/arp"
+	"github.com/ocfnet/ocfnet/internal/testnet"
 	"github.com/ocfnet/ocfnet/pkg/garp"
 	"github.com/ocfnet/ocfnet/pkg/ocf"
-	"github.com/ocfnet/ocfnet/pkg/testnet"
 )
 
 // watcher records the ARP packets announcing an address seen on a peer,

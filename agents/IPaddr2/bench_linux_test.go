@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ocfnet/ocfnet/internal/testnet"
 	"github.com/ocfnet/ocfnet/pkg/garp"
-	"github.com/ocfnet/ocfnet/pkg/testnet"
 )
 
 // referenceAgent is resource-agents' shell IPaddr2, measured side by side.

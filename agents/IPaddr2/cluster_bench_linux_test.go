@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ocfnet/ocfnet/pkg/testnet"
+	"github.com/ocfnet/ocfnet/internal/testnet"
 )
 
 // BenchmarkClusterMoves moves ocf:ocfnet:IPaddr2 and ocf:heartbeat:IPaddr2

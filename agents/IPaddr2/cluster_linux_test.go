@@ -5,9 +5,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ocfnet/ocfnet/pkg/agenttest"
+	"github.com/ocfnet/ocfnet/internal/agenttest"
 
-	"github.com/ocfnet/ocfnet/pkg/testnet"
+	"github.com/ocfnet/ocfnet/internal/testnet"
 )
 
 // TestLinuxCluster: a two-node Pacemaker/Corosync cluster runs the

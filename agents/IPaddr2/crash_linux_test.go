@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ocfnet/ocfnet/pkg/testnet"
+	"github.com/ocfnet/ocfnet/internal/testnet"
 )
 
 // faultVariant is one resource definition the fault-injection suite

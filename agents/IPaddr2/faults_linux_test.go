@@ -13,10 +13,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ocfnet/ocfnet/internal/testnet"
 	"github.com/ocfnet/ocfnet/pkg/garp"
 	"github.com/ocfnet/ocfnet/pkg/netif"
 	"github.com/ocfnet/ocfnet/pkg/ocf"
-	"github.com/ocfnet/ocfnet/pkg/testnet"
 )
 
 // Helpers of the fault-injection tests: agent runs that may be killed,

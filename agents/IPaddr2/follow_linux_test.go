@@ -4,7 +4,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ocfnet/ocfnet/pkg/testnet"
+	"github.com/ocfnet/ocfnet/internal/testnet"
 )
 
 // lanOfThree builds two nodes and a client, each with an eth0 on one

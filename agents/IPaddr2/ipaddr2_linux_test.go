@@ -6,7 +6,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/ocfnet/ocfnet/pkg/testnet"
+	"github.com/ocfnet/ocfnet/internal/testnet"
 )
 
 const (

@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ocfnet/ocfnet/internal/testnet"
 	"github.com/ocfnet/ocfnet/pkg/netif"
-	"github.com/ocfnet/ocfnet/pkg/testnet"
 )
 
 // TestLinuxStopFollowsRecord: stop removes the VIP where start put it,

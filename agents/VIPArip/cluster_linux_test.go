@@ -8,9 +8,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ocfnet/ocfnet/pkg/agenttest"
+	"github.com/ocfnet/ocfnet/internal/agenttest"
+	"github.com/ocfnet/ocfnet/internal/testnet"
 	"github.com/ocfnet/ocfnet/pkg/ocf"
-	"github.com/ocfnet/ocfnet/pkg/testnet"
 )
 
 // clusterWithRouter forms a two-node Pacemaker cluster on a LAN, gives

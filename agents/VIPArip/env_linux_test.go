@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ocfnet/ocfnet/pkg/testnet"
+	"github.com/ocfnet/ocfnet/internal/testnet"
 )
 
 // waitCarrier waits until ifName in ns has carrier (operational state

@@ -12,9 +12,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ocfnet/ocfnet/internal/testnet"
 	"github.com/ocfnet/ocfnet/pkg/announce"
 	"github.com/ocfnet/ocfnet/pkg/ocf"
-	"github.com/ocfnet/ocfnet/pkg/testnet"
 )
 
 // TestLinuxFaults kills start, stop and the announcer with SIGKILL (as a

@@ -9,9 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ocfnet/ocfnet/pkg/agenttest"
+	"github.com/ocfnet/ocfnet/internal/agenttest"
+	"github.com/ocfnet/ocfnet/internal/testnet"
 	"github.com/ocfnet/ocfnet/pkg/ocf"
-	"github.com/ocfnet/ocfnet/pkg/testnet"
 )
 
 // agentBin is the agent built once, world-traversable for ocf-tester.

@@ -3,7 +3,7 @@ package main
 import (
 	"testing"
 
-	"github.com/ocfnet/ocfnet/pkg/agenttest"
+	"github.com/ocfnet/ocfnet/internal/agenttest"
 )
 
 // TestREADMEParameters keeps the README's VIPArip table true.

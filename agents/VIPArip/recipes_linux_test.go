@@ -10,9 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ocfnet/ocfnet/internal/testnet"
 	"github.com/ocfnet/ocfnet/pkg/announce"
 	"github.com/ocfnet/ocfnet/pkg/rip"
-	"github.com/ocfnet/ocfnet/pkg/testnet"
 )
 
 // recipe returns the configuration docs/routers.md tags with

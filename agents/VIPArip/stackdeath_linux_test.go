@@ -10,10 +10,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ocfnet/ocfnet/pkg/agenttest"
+	"github.com/ocfnet/ocfnet/internal/agenttest"
+	"github.com/ocfnet/ocfnet/internal/testnet"
 	"github.com/ocfnet/ocfnet/pkg/ocf"
 	"github.com/ocfnet/ocfnet/pkg/rip"
-	"github.com/ocfnet/ocfnet/pkg/testnet"
 )
 
 // TestLinuxClusterStackDeath: a node whose cluster stack dies withdraws

@@ -3,8 +3,8 @@ package main
 import (
 	"testing"
 
-	"github.com/ocfnet/ocfnet/pkg/agenttest"
-	"github.com/ocfnet/ocfnet/pkg/testnet"
+	"github.com/ocfnet/ocfnet/internal/agenttest"
+	"github.com/ocfnet/ocfnet/internal/testnet"
 )
 
 func TestLinuxMetaDataSchemas(t *testing.T) { agenttest.Schemas(t, agentBin) }

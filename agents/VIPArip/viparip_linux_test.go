@@ -11,9 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ocfnet/ocfnet/internal/testnet"
 	"github.com/ocfnet/ocfnet/pkg/ocf"
 	"github.com/ocfnet/ocfnet/pkg/rip"
-	"github.com/ocfnet/ocfnet/pkg/testnet"
 )
 
 // TestLinuxZeroConfig: only ip given; the router routes the VIP via

@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ocfnet/ocfnet/internal/testnet"
 	"github.com/ocfnet/ocfnet/pkg/rip"
-	"github.com/ocfnet/ocfnet/pkg/testnet"
 )
 
 // The CLUSTERPRO example: server1 192.168.10.221/24 behind a router

@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ocfnet/ocfnet/internal/testnet"
 	"github.com/ocfnet/ocfnet/pkg/rip"
-	"github.com/ocfnet/ocfnet/pkg/testnet"
 )
 
 // The RIPv2 lab in IPv6: server1 behind a router, a client behind the same

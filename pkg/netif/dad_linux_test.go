@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ocfnet/ocfnet/internal/testnet"
 	"github.com/ocfnet/ocfnet/pkg/netif"
-	"github.com/ocfnet/ocfnet/pkg/testnet"
 )
 
 // TestLinuxAwaitDAD adds an IPv6 address on a veth whose peer is up (the

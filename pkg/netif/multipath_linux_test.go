@@ -5,8 +5,8 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/ocfnet/ocfnet/internal/testnet"
 	"github.com/ocfnet/ocfnet/pkg/netif"
-	"github.com/ocfnet/ocfnet/pkg/testnet"
 )
 
 // TestLinuxPaths: the kernel's own ECMP default routes, as ip writes them,

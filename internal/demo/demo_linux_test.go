@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ocfnet/ocfnet/pkg/agenttest"
-	"github.com/ocfnet/ocfnet/pkg/testnet"
+	"github.com/ocfnet/ocfnet/internal/agenttest"
+	"github.com/ocfnet/ocfnet/internal/testnet"
 )
 
 const (

@@ -16,8 +16,8 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/ocfnet/ocfnet/internal/testnet"
 	"github.com/ocfnet/ocfnet/pkg/ocf"
-	"github.com/ocfnet/ocfnet/pkg/testnet"
 )
 
 // Paths of the installed product and of resource-agents' schemas.
