@@ -118,13 +118,14 @@ func reportFailure(c *Context, err error) {
 	c.Log.write(syslog.LOG_ERR, "ERROR: "+err.Error(), false)
 }
 
-// exitReason is the operator-facing text: the *Error's reason, or the
-// error text for unexpected errors, on one line and within ExitReasonMax.
+// exitReason is the operator-facing text: the cause of the *Error that
+// gives the code (what the action said when it chose the code), or the
+// error text for plain errors, on one line and within ExitReasonMax.
 func exitReason(err error) string {
 	reason := err.Error()
 	var oe *Error
-	if errors.As(err, &oe) && oe.Reason != "" {
-		reason = oe.Reason
+	if errors.As(err, &oe) && oe.Err != nil {
+		reason = oe.Err.Error()
 	}
 	reason = oneLine(strings.Join(strings.Fields(reason), " "))
 	return truncate(reason, ExitReasonMax)
