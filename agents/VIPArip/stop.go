@@ -21,15 +21,16 @@ const poisonGap = time.Millisecond
 // once. It needs to write nothing: with a registry it cannot use (absent,
 // unsafe, read-only, HA_RSCTMP not a directory) it still removes the VIP
 // and poisons the route the parameters describe.
-func stop(c *ocf.Context) error {
+func stop(c *ocf.Context) (func(*ocf.Context) error, error) {
 	ip, err := parseIP(c.Params)
 	if err != nil {
 		c.Log.Infof("stop: %v: nothing can be running", err)
-		return nil
+		return nil, nil
 	}
-	if geteuid() != 0 {
-		return ocf.Fail(ocf.ErrPerm, "stop needs root privileges")
-	}
+	return ocf.Then(ip, ocf.OnHost(stopVIP)), nil
+}
+
+func stopVIP(c *ocf.Context, h host, ip netip.Addr) error {
 	reg, err := foundRegistry(c)
 	switch {
 	case absent(err):
@@ -46,7 +47,7 @@ func stop(c *ocf.Context) error {
 			defer lock.Remove()
 		}
 	}
-	return withdraw(c, reg, ip)
+	return withdraw(c, h, reg, ip)
 }
 
 // withdraw unregisters ip from reg (none: the zero Registry), removes the
@@ -54,11 +55,11 @@ func stop(c *ocf.Context) error {
 // unregistering failed, the announcer, which never announces a VIP this
 // node does not hold, cannot follow the poison with a refresh. It fails
 // only while the VIP is still held.
-func withdraw(c *ocf.Context, reg announce.Registry, ip netip.Addr) error {
+func withdraw(c *ocf.Context, h host, reg announce.Registry, ip netip.Addr) error {
 	e := unregister(c, reg, ip)
-	dropErr := dropVIP(c, ip)
+	dropErr := dropVIP(h, ip)
 	if e == nil {
-		e = fromParams(c)
+		e = fromParams(c, h)
 	}
 	if n := c.Params.Int(pPoisonCount); e != nil && n > 0 {
 		tr := announce.NewTransport()
@@ -97,16 +98,11 @@ func unregister(c *ocf.Context, reg announce.Registry, ip netip.Addr) *announce.
 
 // fromParams builds the entry the parameters describe on this node, or
 // nil when they cannot (bad parameters, nothing to announce from).
-func fromParams(c *ocf.Context) *announce.Entry {
+func fromParams(c *ocf.Context, h host) *announce.Entry {
 	cfg, err := parseConfig(c)
 	if err != nil {
 		return nil
 	}
-	h, err := netif.Open()
-	if err != nil {
-		return nil
-	}
-	defer h.Close()
 	p, err := place(c, h, cfg)
 	if err != nil {
 		return nil
@@ -117,16 +113,11 @@ func fromParams(c *ocf.Context) *announce.Entry {
 
 // dropVIP removes the VIP host address from every interface and checks
 // it is gone: stop never succeeds while the VIP is still held.
-func dropVIP(c *ocf.Context, ip netip.Addr) error {
-	h, err := netif.Open()
-	if err != nil {
-		return ocf.Fail(ocf.ErrGeneric, "%v", err)
-	}
-	defer h.Close()
+func dropVIP(h host, ip netip.Addr) error {
 	for range 2 {
 		addrs, err := h.AddrsOf(ip)
 		if err != nil {
-			return ocf.Fail(ocf.ErrGeneric, "%v", err)
+			return err
 		}
 		held := netif.Holding(addrs, ip, ip.BitLen(), 0)
 		if len(held) == 0 {
