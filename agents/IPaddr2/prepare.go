@@ -34,7 +34,7 @@ func prepare(c *ocf.Context) (done bool, err error) {
 		if c.Action == ocf.ActionStop {
 			return true, nil
 		}
-		return false, ocf.Fail(ocf.ErrConfigured, "invalid network_namespace: %v", err)
+		return false, ocf.Fail(ocf.ErrConfigured, "invalid network_namespace: %w", err)
 	}
 	if err := enterNamespace(ns); err != nil {
 		return namespaceMissing(c, ns, err)
@@ -84,7 +84,7 @@ func uniqueClone(c *ocf.Context) error {
 	}
 	ip, err := parseIP(c.Params)
 	if err != nil {
-		return ocf.Fail(ocf.ErrConfigured, "%v", err)
+		return ocf.Fail(ocf.ErrConfigured, "%w", err)
 	}
 	n, err := strconv.Atoi(ocf.Meta(c.Env, "clone"))
 	if err != nil || n < 0 {

@@ -90,7 +90,7 @@ func add(c *ocf.Context, h host, cfg config, t target, addrs []netif.Addr) error
 	for _, lc := range copies {
 		if err := h.DelAddr(lc); err != nil {
 			undo()
-			return ocf.Fail(ocf.ErrGeneric, "lvs_support: %v", err)
+			return ocf.Fail(ocf.ErrGeneric, "lvs_support: %w", err)
 		}
 		crashPoint("loopback-removed")
 	}
@@ -99,7 +99,7 @@ func add(c *ocf.Context, h host, cfg config, t target, addrs []netif.Addr) error
 	if cfg.addrLabel {
 		if err := h.AddAddrLabel(netip.PrefixFrom(cfg.ip, ipv6Bits), cfg.labelValue); err != nil {
 			undo()
-			return ocf.Fail(ocf.ErrGeneric, "lvs_ipv6_addrlabel: %v", err)
+			return ocf.Fail(ocf.ErrGeneric, "lvs_ipv6_addrlabel: %w", err)
 		}
 		crashPoint("labelled")
 	}
@@ -117,13 +117,13 @@ func add(c *ocf.Context, h host, cfg config, t target, addrs []netif.Addr) error
 		restoreLoopback(c, h, rec)
 		removeAddrLabel(c, h, cfg.ip, rec)
 		removeRecord(c, cfg.ip)
-		return ocf.Fail(ocf.ErrGeneric, "failed to add IP: %v", err)
+		return ocf.Fail(ocf.ErrGeneric, "failed to add IP: %w", err)
 	}
 	crashPoint("added")
 	if !t.link.AdminUp {
 		if err := h.SetUp(t.link); err != nil {
 			undo()
-			return ocf.Fail(ocf.ErrGeneric, "failed to add IP: %v", err)
+			return ocf.Fail(ocf.ErrGeneric, "failed to add IP: %w", err)
 		}
 		broughtUp = true
 	} else if cfg.checkLink && t.link.OperDown {
@@ -175,7 +175,7 @@ func awaitDAD(c *ocf.Context, h host, ev *netif.AddrEvents, t target) error {
 	case errors.Is(err, netif.ErrDADFailed):
 		return ocf.Fail(ocf.ErrGeneric, "IPv6 address collision %s [DAD]: another node on %s uses it", t.prefix.Addr(), t.link.Name)
 	case err != nil:
-		return ocf.Fail(ocf.ErrGeneric, "%s on %s: %v", t.prefix, t.link.Name, err)
+		return ocf.Fail(ocf.ErrGeneric, "%s on %s: %w", t.prefix, t.link.Name, err)
 	}
 	c.Log.Debugf("duplicate address detection of %s took %v", t.prefix, time.Since(began).Round(time.Millisecond))
 	return nil

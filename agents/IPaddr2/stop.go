@@ -68,7 +68,7 @@ func removeVIP(c *ocf.Context, h host, ip netip.Addr, rec *record) error {
 			c.Log.Warnf("removing %s, which this agent has no record of adding", a.Prefix)
 		}
 		if err := h.DelAddr(a); err != nil {
-			return ocf.Fail(ocf.ErrGeneric, "unable to remove %s: %v", a.Prefix, err)
+			return ocf.Fail(ocf.ErrGeneric, "unable to remove %s: %w", a.Prefix, err)
 		}
 		c.Log.Infof("removed %s from interface %d", a.Prefix, a.LinkIndex)
 		crashPoint("removed")

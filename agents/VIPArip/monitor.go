@@ -61,7 +61,7 @@ func monitor(c *ocf.Context, h host, ip netip.Addr) error {
 // monitoredIP is monitor's first step: the ip to look for.
 func monitoredIP(c *ocf.Context) (netip.Addr, error) {
 	if c.Params.Get(pIP) == "" {
-		return netip.Addr{}, ocf.Fail(ocf.ErrConfigured, "%v", errNoIP)
+		return netip.Addr{}, ocf.Fail(ocf.ErrConfigured, "%w", errNoIP)
 	}
 	ip, err := parseIP(c.Params)
 	if err != nil {

@@ -223,7 +223,7 @@ func checkAnnouncingLink(h host, ifIndex int, name string) error {
 		return ocf.Fail(ocf.ErrGeneric, "%s, which announces the VIP, is gone", name)
 	}
 	if err != nil {
-		return ocf.Fail(ocf.ErrGeneric, "%v", err)
+		return err
 	}
 	return checkCarrier(link)
 }
@@ -237,7 +237,7 @@ func placeError(cfg config, err error) error {
 	case errors.Is(err, netif.ErrNoLink) && cfg.nic != "":
 		return ocf.Fail(ocf.ErrInstalled, "interface %s does not exist on this node", cfg.nic)
 	case errors.Is(err, errNoDefault), errors.Is(err, errNoSource), errors.Is(err, errNoBroadcast):
-		return ocf.Fail(ocf.ErrInstalled, "%v", err)
+		return ocf.Fail(ocf.ErrInstalled, "%w", err)
 	}
-	return ocf.Fail(ocf.ErrGeneric, "%v", err)
+	return err
 }

@@ -45,7 +45,7 @@ func start(c *ocf.Context, h host, cfg config) error {
 	}()
 	added, err := holdVIP(h, cfg.ip, vipLink)
 	if err != nil {
-		return ocf.Fail(ocf.ErrGeneric, "adding %s to %s: %v", cfg.ip, vipLink.Name, err)
+		return ocf.Fail(ocf.ErrGeneric, "adding %s to %s: %w", cfg.ip, vipLink.Name, err)
 	}
 	tr := announce.NewTransport()
 	err = register(reg, tr.Send, cfg, p, executorOwner(c))
@@ -63,7 +63,7 @@ func start(c *ocf.Context, h host, cfg config) error {
 			c.Log.Errorf("undoing the start: %v", serr)
 		}
 		undone = true
-		return ocf.Fail(ocf.ErrGeneric, "the RIP announcer did not start: %v", err)
+		return ocf.Fail(ocf.ErrGeneric, "the RIP announcer did not start: %w", err)
 	}
 	c.Log.Infof("%s held on %s, announced on %s from %s to %v", cfg.ip, vipLink.Name, p.link.Name, p.source, p.destinations)
 	return nil
@@ -108,15 +108,15 @@ func register(reg announce.Registry, send announce.SendFunc, cfg config, p place
 	e := entry(cfg, p, now)
 	e.Owner = owner // owner.go: withdrawn if the cluster stack dies
 	if err := reg.Put(e); err != nil {
-		return ocf.Fail(ocf.ErrGeneric, "registering %s: %v", cfg.ip, err)
+		return ocf.Fail(ocf.ErrGeneric, "registering %s: %w", cfg.ip, err)
 	}
 	b := announce.Batch{Entry: e, Routes: []rip.Route{e.Route(e.MetricAt(now))}}
 	if err := announce.SendBatch(reg, send, b, clock.Now()); err != nil {
 		_ = reg.Delete(cfg.ip)
-		return ocf.Fail(ocf.ErrGeneric, "announcing %s: %v", cfg.ip, err)
+		return ocf.Fail(ocf.ErrGeneric, "announcing %s: %w", cfg.ip, err)
 	}
 	if err := reg.MarkSent(cfg.ip, now); err != nil {
-		return ocf.Fail(ocf.ErrGeneric, "registering %s: %v", cfg.ip, err)
+		return ocf.Fail(ocf.ErrGeneric, "registering %s: %w", cfg.ip, err)
 	}
 	return nil
 }

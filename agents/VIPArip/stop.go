@@ -125,7 +125,7 @@ func dropVIP(h host, ip netip.Addr) error {
 		}
 		for _, a := range held {
 			if err := h.DelAddr(a); err != nil {
-				return ocf.Fail(ocf.ErrGeneric, "removing %s: %v", a.Prefix, err)
+				return ocf.Fail(ocf.ErrGeneric, "removing %s: %w", a.Prefix, err)
 			}
 		}
 	}
