@@ -1,8 +1,12 @@
 package ocf
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -39,5 +43,26 @@ func TestError(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestFailureSaidOnce: a failure's cause appears once in the exit reason
+// and once in the log, not repeated by the wrapping.
+func TestFailureSaidOnce(t *testing.T) {
+	logfile := filepath.Join(t.TempDir(), "ha.log")
+	a := &Agent{Name: "Test", Actions: []Action{{Name: "act", Run: Do(func(*Context) error {
+		return Fail(ErrInstalled, "adding 10.0.0.1: %w", errors.New("file exists"))
+	})}}}
+	var out, errb bytes.Buffer
+	code := Run(a, []string{"Test", "act"}, MapEnv{"HA_LOGFILE": logfile, "HA_LOGFACILITY": "none"}, &out, &errb)
+	log, err := os.ReadFile(logfile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if Code(code) != ErrInstalled || errb.String() != "ocf-exit-reason:adding 10.0.0.1: file exists\n" {
+		t.Errorf("code %v stderr %q", Code(code), errb.String())
+	}
+	if n := strings.Count(string(log), "file exists"); n != 1 || !strings.Contains(string(log), "ERROR: adding 10.0.0.1: file exists\n") {
+		t.Errorf("log says the cause %d times:\n%s", n, log)
 	}
 }
