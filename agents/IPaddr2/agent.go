@@ -3,6 +3,7 @@ package main
 import (
 	"time"
 
+	"github.com/ocfnet/ocfnet/pkg/netif"
 	"github.com/ocfnet/ocfnet/pkg/ocf"
 )
 
@@ -20,7 +21,7 @@ func Agent() *ocf.Agent {
 			"A drop-in replacement for ocf:heartbeat:IPaddr2 by ocfnet, using netlink directly.",
 		Params:   params,
 		Prepare:  prepare,
-		OpenHost: openHost,
+		OpenHost: ocf.Opener(netif.Open),
 		// The README's definitions, which the tests run verbatim.
 		Examples: []ocf.Example{{
 			Title: "A VIP on the interface the routing table chooses on each node, monitored every 10 seconds:",
@@ -33,11 +34,11 @@ func Agent() *ocf.Agent {
 		// detached sender (which opens its own) works on the host.
 		Actions: []ocf.Action{
 			{Name: ocf.ActionStart, Timeout: 20 * time.Second, Needs: ocf.NeedRoot | ocf.NeedHost, Run: ocf.Checked(parseConfig, ocf.OnHost(start))},
-			{Name: ocf.ActionStop, Timeout: 20 * time.Second, Needs: ocf.NeedRoot | ocf.NeedHost, Run: stop},
+			{Name: ocf.ActionStop, Timeout: 20 * time.Second, Needs: ocf.NeedRoot | ocf.NeedHost, Run: ocf.Stopping(vipParam, ocf.OnHost(stop))},
 			{Name: ocf.ActionStatus, Timeout: 20 * time.Second, Interval: 10 * time.Second, Depth: "0", Needs: ocf.NeedHost, Run: status},
-			{Name: ocf.ActionMonitor, Timeout: 20 * time.Second, Interval: 10 * time.Second, Depth: "0", Needs: ocf.NeedHost, Run: ocf.Checked(monitoredIP, ocf.OnHost(monitor))},
+			{Name: ocf.ActionMonitor, Timeout: 20 * time.Second, Interval: 10 * time.Second, Depth: "0", Needs: ocf.NeedHost, Run: ocf.Monitoring(vipParam, ocf.OnHost(monitor))},
 			{Name: ocf.ActionMetaData, Timeout: 5 * time.Second},
-			{Name: ocf.ActionValidateAll, Timeout: 20 * time.Second, Needs: ocf.NeedHost, Run: validateAll},
+			{Name: ocf.ActionValidateAll, Timeout: 20 * time.Second, Needs: ocf.NeedHost, Run: ocf.Validating(parseConfig, ocf.OnHost(validateAll))},
 			{Name: garpAction, Hidden: true, Run: ocf.Do(runGARP)},
 		},
 	}

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/ocfnet/ocfnet/pkg/netif"
-	"github.com/ocfnet/ocfnet/pkg/ocf"
 )
 
 // host is what IPaddr2's actions use of the node's network configuration:
@@ -27,13 +26,3 @@ type host interface {
 }
 
 var _ host = (*netif.Host)(nil)
-
-// openHost is the agent's ocf.Agent.OpenHost: netlink on the namespace
-// the action runs in.
-func openHost() (ocf.Host, error) {
-	h, err := netif.Open()
-	if err != nil {
-		return nil, err // not a typed nil in a non-nil interface
-	}
-	return h, nil
-}

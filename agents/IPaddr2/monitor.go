@@ -21,31 +21,27 @@ func monitor(c *ocf.Context, h host, ip netip.Addr) error {
 	return err
 }
 
-// monitoredIP is the first step of monitor and status: the ip to look
-// for.
-func monitoredIP(c *ocf.Context) (netip.Addr, error) {
+// vipParam is the first step of stop, monitor and status: the ip to
+// look for. Missing, it is wrong everywhere (6); invalid, it is a plain
+// error: resource-agents validates parameters on start and validate-all
+// only, and an address that cannot be configured is not running here.
+func vipParam(c *ocf.Context) (netip.Addr, error) {
 	if c.Params.Get(pIP) == "" {
 		return netip.Addr{}, ocf.Fail(ocf.ErrConfigured, "%w", errNoIP)
 	}
-	ip, err := parseIP(c.Params)
-	if err != nil {
-		// resource-agents validates parameters on start and validate-all
-		// only; an address that cannot be configured is not running here.
-		return netip.Addr{}, c.NotRunningIfProbe(err)
-	}
-	return ip, nil
+	return parseIP(c.Params)
 }
 
 // status is the legacy alias of monitor that also prints the state,
 // whichever step answers. It is never a probe.
 func status(c *ocf.Context) (func(*ocf.Context) error, error) {
-	ip, err := monitoredIP(c)
+	then, err := ocf.Monitoring(vipParam, ocf.OnHost(check))(c)
 	if err != nil {
 		printState(c, err)
 		return nil, err
 	}
 	return func(c *ocf.Context) error {
-		err := ocf.OnHost(check)(c, ip)
+		err := then(c)
 		printState(c, err)
 		return err
 	}, nil

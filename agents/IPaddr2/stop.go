@@ -20,19 +20,9 @@ func routeCacheFlush(ip netip.Addr) string {
 }
 
 // stop removes the VIP wherever this resource's address is configured. It
-// needs only ip: stop must succeed when nothing can be running, even with
-// bad parameters (so before the privilege check), and must never succeed
-// while the VIP is still there.
-func stop(c *ocf.Context) (func(*ocf.Context) error, error) {
-	ip, err := parseIP(c.Params)
-	if err != nil {
-		c.Log.Infof("stop: %v: nothing can be running", err)
-		return nil, nil
-	}
-	return ocf.Then(ip, ocf.OnHost(stopVIP)), nil
-}
-
-func stopVIP(c *ocf.Context, h host, ip netip.Addr) error {
+// needs only ip (ocf.Stopping: without a usable one nothing can be
+// running) and must never succeed while the VIP is still there.
+func stop(c *ocf.Context, h host, ip netip.Addr) error {
 	rec, err := loadRecord(c, ip)
 	if err != nil {
 		c.Log.Warnf("reading state: %v", err)

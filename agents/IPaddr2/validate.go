@@ -9,17 +9,9 @@ import (
 
 // validateAll checks the parameters and, unless OCF_CHECK_LEVEL is 0 (no
 // host inspection, OCF 1.1), that this node can place the VIP: the
-// interface exists and a route chooses the interface or netmask.
-func validateAll(c *ocf.Context) (func(*ocf.Context) error, error) {
-	cfg, err := parseConfig(c)
-	if err != nil || c.CheckLevel() == 0 {
-		return nil, err
-	}
-	return ocf.Then(cfg, ocf.OnHost(placeable)), nil
-}
-
-// placeable checks that this node can place the VIP.
-func placeable(c *ocf.Context, h host, cfg config) error {
+// interface exists and a route chooses the interface or netmask
+// (ocf.Validating).
+func validateAll(c *ocf.Context, h host, cfg config) error {
 	addrs, err := h.AddrsOf(cfg.ip)
 	if err != nil {
 		return err

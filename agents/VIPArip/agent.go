@@ -3,6 +3,7 @@ package main
 import (
 	"time"
 
+	"github.com/ocfnet/ocfnet/pkg/netif"
 	"github.com/ocfnet/ocfnet/pkg/ocf"
 )
 
@@ -19,7 +20,7 @@ func Agent() *ocf.Agent {
 			"metric first, so routers drop a crashed owner's route at once; stop withdraws the route with metric 16. " +
 			"A replacement for ocf:heartbeat:VIPArip without quagga, by ocfnet.",
 		Params:   params,
-		OpenHost: openHost,
+		OpenHost: ocf.Opener(netif.Open),
 		// The README's definitions, which the tests run verbatim.
 		Examples: []ocf.Example{{
 			Title: "A routed VIP on its own subnet, announced on the default route's interface to 224.0.0.9:",
@@ -33,9 +34,9 @@ func Agent() *ocf.Agent {
 		// the host.
 		Actions: []ocf.Action{
 			{Name: ocf.ActionStart, Timeout: 20 * time.Second, Needs: ocf.NeedRoot | ocf.NeedHost, Run: ocf.Checked(parseConfig, ocf.OnHost(start))},
-			{Name: ocf.ActionStop, Timeout: 20 * time.Second, Needs: ocf.NeedRoot | ocf.NeedHost, Run: stop},
-			{Name: ocf.ActionMonitor, Timeout: 20 * time.Second, Interval: 5 * time.Second, Depth: "0", Needs: ocf.NeedHost, Run: ocf.Checked(monitoredIP, ocf.OnHost(monitor))},
-			{Name: ocf.ActionValidateAll, Timeout: 20 * time.Second, Needs: ocf.NeedHost, Run: validateAll},
+			{Name: ocf.ActionStop, Timeout: 20 * time.Second, Needs: ocf.NeedRoot | ocf.NeedHost, Run: ocf.Stopping(vipParam, ocf.OnHost(stop))},
+			{Name: ocf.ActionMonitor, Timeout: 20 * time.Second, Interval: 5 * time.Second, Depth: "0", Needs: ocf.NeedHost, Run: ocf.Monitoring(vipParam, ocf.OnHost(monitor))},
+			{Name: ocf.ActionValidateAll, Timeout: 20 * time.Second, Needs: ocf.NeedHost, Run: ocf.Validating(parseConfig, ocf.OnHost(validateAll))},
 			{Name: ocf.ActionMetaData, Timeout: 5 * time.Second},
 			{Name: announcerAction, Hidden: true, Run: ocf.Do(runAnnouncer)},
 		},

@@ -4,7 +4,6 @@ import (
 	"net/netip"
 
 	"github.com/ocfnet/ocfnet/pkg/netif"
-	"github.com/ocfnet/ocfnet/pkg/ocf"
 )
 
 // host is what VIPArip's actions use of the node's network configuration:
@@ -21,13 +20,3 @@ type host interface {
 }
 
 var _ host = (*netif.Host)(nil)
-
-// openHost is the agent's ocf.Agent.OpenHost: netlink on the node's
-// namespace.
-func openHost() (ocf.Host, error) {
-	h, err := netif.Open()
-	if err != nil {
-		return nil, err // not a typed nil in a non-nil interface
-	}
-	return h, nil
-}

@@ -58,14 +58,12 @@ func monitor(c *ocf.Context, h host, ip netip.Addr) error {
 	return nil
 }
 
-// monitoredIP is monitor's first step: the ip to look for.
-func monitoredIP(c *ocf.Context) (netip.Addr, error) {
+// vipParam is the first step of stop and monitor: the ip to look for;
+// missing, wrong everywhere (6), invalid, a plain error that each action
+// answers in its own way (ocf.Stopping, ocf.Monitoring).
+func vipParam(c *ocf.Context) (netip.Addr, error) {
 	if c.Params.Get(pIP) == "" {
 		return netip.Addr{}, ocf.Fail(ocf.ErrConfigured, "%w", errNoIP)
 	}
-	ip, err := parseIP(c.Params)
-	if err != nil {
-		return netip.Addr{}, c.NotRunningIfProbe(err)
-	}
-	return ip, nil
+	return parseIP(c.Params)
 }

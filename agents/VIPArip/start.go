@@ -121,18 +121,10 @@ func register(reg announce.Registry, send announce.SendFunc, cfg config, p place
 	return nil
 }
 
-// validateAll checks the parameters and, unless OCF_CHECK_LEVEL is 0,
-// that this node can announce: interface, source and key file.
-func validateAll(c *ocf.Context) (func(*ocf.Context) error, error) {
-	cfg, err := parseConfig(c)
-	if err != nil || c.CheckLevel() == 0 {
-		return nil, err
-	}
-	return ocf.Then(cfg, ocf.OnHost(placeable)), nil
-}
-
-// placeable checks that this node can announce cfg's route.
-func placeable(c *ocf.Context, h host, cfg config) error {
+// validateAll checks the parameters and, unless OCF_CHECK_LEVEL is 0
+// (ocf.Validating), that this node can announce: interface, source and
+// key file.
+func validateAll(c *ocf.Context, h host, cfg config) error {
 	if _, err := place(c, h, cfg); err != nil {
 		return placeError(cfg, err)
 	}

@@ -21,16 +21,9 @@ const poisonGap = time.Millisecond
 // once. It needs to write nothing: with a registry it cannot use (absent,
 // unsafe, read-only, HA_RSCTMP not a directory) it still removes the VIP
 // and poisons the route the parameters describe.
-func stop(c *ocf.Context) (func(*ocf.Context) error, error) {
-	ip, err := parseIP(c.Params)
-	if err != nil {
-		c.Log.Infof("stop: %v: nothing can be running", err)
-		return nil, nil
-	}
-	return ocf.Then(ip, ocf.OnHost(stopVIP)), nil
-}
-
-func stopVIP(c *ocf.Context, h host, ip netip.Addr) error {
+//
+// Without a usable ip nothing can be running (ocf.Stopping).
+func stop(c *ocf.Context, h host, ip netip.Addr) error {
 	reg, err := foundRegistry(c)
 	switch {
 	case absent(err):

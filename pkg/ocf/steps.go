@@ -1,6 +1,9 @@
 package ocf
 
-import "fmt"
+import (
+	"errors"
+	"fmt"
+)
 
 // Needs is what an action needs from the runtime: Run checks or opens it
 // between the action's two steps (see Steps), so that no action body
@@ -43,6 +46,62 @@ func Checked[T any](check func(*Context) (T, error), body func(*Context, T) erro
 			return nil, err
 		}
 		return Then(v, body), nil
+	}
+}
+
+// Stopping is a stop's steps. A stop succeeds when there is nothing to
+// stop, even with bad parameters (OCF): when check cannot read them,
+// nothing of the resource can exist on this node and the stop is done,
+// before any privilege check.
+func Stopping[T any](check func(*Context) (T, error), body func(*Context, T) error) Steps {
+	return func(c *Context) (func(*Context) error, error) {
+		v, err := check(c)
+		if err != nil {
+			c.Log.Infof("%s: %v: nothing can be running", c.Action, err)
+			return nil, nil
+		}
+		return Then(v, body), nil
+	}
+}
+
+// Monitoring is a monitor's steps. A plain error from check, a value this
+// node cannot use, is answered by NotRunningIfProbe; an *Error keeps its
+// code (a required parameter missing is wrong everywhere: 6).
+func Monitoring[T any](check func(*Context) (T, error), body func(*Context, T) error) Steps {
+	return func(c *Context) (func(*Context) error, error) {
+		v, err := check(c)
+		var oe *Error
+		if err != nil && !errors.As(err, &oe) {
+			err = c.NotRunningIfProbe(err)
+		}
+		if err != nil {
+			return nil, err
+		}
+		return Then(v, body), nil
+	}
+}
+
+// Validating is validate-all's steps: check reads the parameters; body
+// inspects this node, unless OCF_CHECK_LEVEL is 0 (OCF 1.1: parameters
+// only).
+func Validating[T any](check func(*Context) (T, error), body func(*Context, T) error) Steps {
+	return func(c *Context) (func(*Context) error, error) {
+		v, err := check(c)
+		if err != nil || c.CheckLevel() == 0 {
+			return nil, err
+		}
+		return Then(v, body), nil
+	}
+}
+
+// Opener adapts a constructor such as netif.Open to Agent.OpenHost.
+func Opener[H Host](open func() (H, error)) func() (Host, error) {
+	return func() (Host, error) {
+		h, err := open()
+		if err != nil {
+			return nil, err // not a nil *H in a non-nil Host
+		}
+		return h, nil
 	}
 }
 

@@ -159,3 +159,56 @@ func TestNotRunningIfProbe(t *testing.T) {
 		})
 	}
 }
+
+// TestActionSteps: the OCF answers Stopping, Monitoring and Validating
+// give before the body, and that the body runs otherwise.
+func TestActionSteps(t *testing.T) {
+	invalid := errors.New("invalid ip")
+	missing := Fail(ErrConfigured, "the ip parameter is mandatory")
+	tests := []struct {
+		name   string
+		build  func(check func(*Context) (string, error), body func(*Context, string) error) Steps
+		action string
+		env    MapEnv
+		check  error // the check step's error
+		code   Code
+		ran    bool
+	}{
+		{"stop runs", Stopping[string], ActionStop, MapEnv{}, nil, Success, true},
+		{"stop with bad parameters is done", Stopping[string], ActionStop, MapEnv{}, invalid, Success, false},
+		{"stop with a missing parameter is done", Stopping[string], ActionStop, MapEnv{}, missing, Success, false},
+		{"probe of an invalid value", Monitoring[string], ActionMonitor, MapEnv{}, invalid, NotRunning, false},
+		{"monitor of an invalid value", Monitoring[string], ActionMonitor, MapEnv{"OCF_RESKEY_CRM_meta_interval": "5000"}, invalid, ErrGeneric, false},
+		{"probe of a missing parameter", Monitoring[string], ActionMonitor, MapEnv{}, missing, ErrConfigured, false},
+		{"monitor runs", Monitoring[string], ActionMonitor, MapEnv{}, nil, Success, true},
+		{"validate-all inspects", Validating[string], ActionValidateAll, MapEnv{}, nil, Success, true},
+		{"validate-all at level 0", Validating[string], ActionValidateAll, MapEnv{"OCF_CHECK_LEVEL": "0"}, nil, Success, false},
+		{"validate-all at level 10", Validating[string], ActionValidateAll, MapEnv{"OCF_CHECK_LEVEL": "10"}, nil, Success, true},
+		{"validate-all with bad parameters", Validating[string], ActionValidateAll, MapEnv{"OCF_CHECK_LEVEL": "0"}, missing, ErrConfigured, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ran := false
+			steps := tt.build(func(*Context) (string, error) { return "v", tt.check },
+				func(_ *Context, v string) error { ran = v == "v"; return nil })
+			a := &Agent{Name: "Test", Actions: []Action{{Name: tt.action, Needs: NeedRoot, Run: steps}}}
+			var out, errb bytes.Buffer
+			code := Run(a, []string{"Test", tt.action}, tt.env, &out, &errb, WithEuid(0))
+			if Code(code) != tt.code || ran != tt.ran {
+				t.Errorf("code %v ran %v, want %v %v (stderr %q)", Code(code), ran, tt.code, tt.ran, errb.String())
+			}
+		})
+	}
+}
+
+func TestOpener(t *testing.T) {
+	closed := 0
+	open := Opener(func() (*fakeHost, error) { return &fakeHost{&closed}, nil })
+	if h, err := open(); err != nil || h == nil {
+		t.Errorf("open = %v, %v", h, err)
+	}
+	fail := Opener(func() (*fakeHost, error) { return nil, errors.New("no netlink") })
+	if h, err := fail(); err == nil || h != nil {
+		t.Errorf("a failed open gave %#v (a nil pointer in a non-nil Host), %v", h, err)
+	}
+}
