@@ -69,7 +69,8 @@ func (a *Agent) action(name string) (Action, bool) {
 }
 
 // Context is what an action gets: its parameters, environment, output and
-// logger, and a deadline derived from CRM_meta_timeout.
+// logger, a deadline derived from CRM_meta_timeout, and the host when it
+// declares NeedHost.
 type Context struct {
 	context.Context
 	Agent    *Agent
