@@ -45,7 +45,7 @@ func Checked[T any](check func(*Context) (T, error), body func(*Context, T) erro
 		if err != nil {
 			return nil, err
 		}
-		return Then(v, body), nil
+		return bind(v, body), nil
 	}
 }
 
@@ -60,7 +60,7 @@ func Stopping[T any](check func(*Context) (T, error), body func(*Context, T) err
 			c.Log.Infof("%s: %v: nothing can be running", c.Action, err)
 			return nil, nil
 		}
-		return Then(v, body), nil
+		return bind(v, body), nil
 	}
 }
 
@@ -77,7 +77,7 @@ func Monitoring[T any](check func(*Context) (T, error), body func(*Context, T) e
 		if err != nil {
 			return nil, err
 		}
-		return Then(v, body), nil
+		return bind(v, body), nil
 	}
 }
 
@@ -90,7 +90,7 @@ func Validating[T any](check func(*Context) (T, error), body func(*Context, T) e
 		if err != nil || c.CheckLevel() == 0 {
 			return nil, err
 		}
-		return Then(v, body), nil
+		return bind(v, body), nil
 	}
 }
 
@@ -105,8 +105,8 @@ func Opener[H Host](open func() (H, error)) func() (Host, error) {
 	}
 }
 
-// Then is a second step that hands body v, what the first step read.
-func Then[T any](v T, body func(*Context, T) error) func(*Context) error {
+// bind is a second step that hands body v, what the first step read.
+func bind[T any](v T, body func(*Context, T) error) func(*Context) error {
 	return func(c *Context) error { return body(c, v) }
 }
 
