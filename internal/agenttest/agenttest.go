@@ -49,12 +49,13 @@ func Build(name string) (string, func(), error) {
 	return bin, cleanup, nil
 }
 
-// Main is an agent package's TestMain: as root it builds the agent once
-// (Build) and stores the binary's path in *bin for the privileged tests;
-// otherwise those tests fail or skip through testnet.RequireRoot. It
-// returns the code for os.Exit, after the cleanup.
+// Main is an agent package's TestMain: when the privileged tests run (as
+// root, outside make unit) it builds the agent once (Build) and stores the
+// binary's path in *bin for them; otherwise those tests skip or fail
+// through testnet.RequireRoot. It returns the code for os.Exit, after the
+// cleanup.
 func Main(m *testing.M, name string, bin *string) int {
-	if os.Geteuid() != 0 {
+	if !testnet.Privileged() {
 		return m.Run()
 	}
 	path, cleanup, err := Build(name)
