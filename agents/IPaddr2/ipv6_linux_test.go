@@ -64,8 +64,9 @@ func TestLinuxIPv6Lifecycle(t *testing.T) {
 	n.must(t, "stop", p...)
 }
 
-// TestLinuxIPv6ExitCodes covers the IPv6 rows of resource-agents' exit-code
-// table (shared/reference/ipaddr2.md §2.3, 4.12 column).
+// TestLinuxIPv6ExitCodes covers the IPv6 cases of resource-agents' exit
+// codes, as measured on resource-agents 4.12, with the exceptions README.md
+// documents ("Exit codes and where they differ from resource-agents").
 func TestLinuxIPv6ExitCodes(t *testing.T) {
 	n, _ := oneLink6(t)
 	n.IP6Route(t)
