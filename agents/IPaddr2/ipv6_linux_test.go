@@ -207,14 +207,11 @@ func TestLinuxIPv6MonitorStates(t *testing.T) {
 	peer.IP(t, "link", "set", "eth0", "up")
 	peer.IP(t, "addr", "add", vip6+"/64", "dev", "eth0", "nodad")
 	n.ns.IP(t, "addr", "add", vip6+"/64", "dev", "eth0")
-	for deadline := time.Now().Add(10 * time.Second); ; {
-		if a, _ := n.ns.Addr6(t, "eth0", vip6+"/64"); a.DADFailed {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("setup: detection never failed: %v", n.ns.Addrs6(t, "eth0"))
-		}
-		time.Sleep(20 * time.Millisecond)
+	if !testnet.Eventually(10*time.Second, 20*time.Millisecond, func() bool {
+		a, _ := n.ns.Addr6(t, "eth0", vip6+"/64")
+		return a.DADFailed
+	}) {
+		t.Fatalf("setup: detection never failed: %v", n.ns.Addrs6(t, "eth0"))
 	}
 	r := n.expect(t, 1, "monitor", p...)
 	if rs := r.reasons(); len(rs) != 1 || !strings.Contains(rs[0], "collision") {
