@@ -37,17 +37,7 @@ func (n *node) run(t testing.TB, action string, kv ...string) (int, string) {
 
 // environ is the environment of an agent run on n with parameters kv
 // ("name=value", or "OCF_…"/"HA_…" variables, which override the node's).
-func (n *node) environ(kv ...string) []string {
-	e := []string{"HA_RSCTMP=" + n.rsctmp}
-	for _, s := range kv {
-		k, v, _ := strings.Cut(s, "=")
-		if !strings.HasPrefix(k, "OCF_") && !strings.HasPrefix(k, "HA_") {
-			k = "OCF_RESKEY_" + k
-		}
-		e = append(e, k+"="+v)
-	}
-	return e
-}
+func (n *node) environ(kv ...string) []string { return agenttest.Environ(n.rsctmp, kv...) }
 
 func (n *node) expect(t testing.TB, want int, action string, kv ...string) string {
 	t.Helper()

@@ -350,12 +350,30 @@ func Env(kv ...string) ocf.MapEnv {
 	e := ocf.MapEnv{"HA_RSCTMP": filepath.Join(os.TempDir(), "ocfnet-unit-nonexistent")}
 	for _, s := range kv {
 		k, v, _ := strings.Cut(s, "=")
-		if !strings.HasPrefix(k, "OCF_") && !strings.HasPrefix(k, "HA_") {
-			k = "OCF_RESKEY_" + k
-		}
-		e[k] = v
+		e[variable(k)] = v
 	}
 	return e
+}
+
+// Environ is Env for an agent run as a process (os/exec's Env) on a
+// simulated node whose state directory is rsctmp: HA_RSCTMP first, so
+// that an HA_RSCTMP in kv overrides it (the last of duplicates wins).
+func Environ(rsctmp string, kv ...string) []string {
+	e := []string{"HA_RSCTMP=" + rsctmp}
+	for _, s := range kv {
+		k, v, _ := strings.Cut(s, "=")
+		e = append(e, variable(k)+"="+v)
+	}
+	return e
+}
+
+// variable is the environment variable for name: parameters get the
+// OCF_RESKEY_ prefix, OCF_ and HA_ names pass as they are.
+func variable(name string) string {
+	if strings.HasPrefix(name, "OCF_") || strings.HasPrefix(name, "HA_") {
+		return name
+	}
+	return "OCF_RESKEY_" + name
 }
 
 // ExitReasons returns the text of the ocf-exit-reason lines of stderr.
