@@ -10,6 +10,18 @@ OCF_DIR   := $(DESTDIR)/usr/lib/ocf/resource.d/$(PROVIDER)
 # out mid-exchange with a worker, though no input failed.
 FUZZTIME  ?= 200000x
 export CGO_ENABLED := 0
+# The packager (nfpm) and govulncheck live in their own module, so that
+# their dependency graphs stay out of the agents' go.mod.
+TOOLS     := $(GO) -C tools
+# The Go vulnerability database that check uses: a pinned snapshot of
+# golang.org/x/vulndb (its data/osv, read by govulncheck as a file
+# database), fetched like any module, so the check also runs where
+# vuln.go.dev cannot be reached. Raise the version to check against newer
+# entries; GOVULNDB=https://vuln.go.dev uses the live database instead.
+VULNDB    ?= golang.org/x/vulndb@v0.0.0-20261105234957-e22db6528018
+# Packages that must build on any OS (check vets them for darwin). Not yet:
+# pkg/announce (CLOCK_BOOTTIME), pkg/netif and the agents (netlink).
+PORTABLE  := ./pkg/ocf ./pkg/rip ./pkg/garp ./pkg/pcmk
 
 # The version --version, meta-data, man pages and packages carry: git
 # describe, made valid for dpkg and rpm (v0.1.0-12-gabc1234-dirty becomes
@@ -50,7 +62,7 @@ man: ## regenerate man/ocf_ocfnet_*.7 from the agents' declarations
 	for a in $(AGENTS); do $(GO) run ./agents/$$a --man > man/ocf_ocfnet_$$a.7; done
 
 package: build ## dist/ocfnet_<version>_amd64.deb and dist/ocfnet-<version>.x86_64.rpm (nfpm)
-	$(GO) run ./tools/package -version $(VERSION) -bin bin -out dist -mtime $$(git log -1 --format=%ct 2>/dev/null || echo 0)
+	$(TOOLS) run ./package -version $(VERSION) -bin $(CURDIR)/bin -root $(CURDIR) -out $(CURDIR)/dist -mtime $$(git log -1 --format=%ct 2>/dev/null || echo 0)
 
 version: ## print the version the build stamps
 	@echo $(VERSION)
@@ -60,18 +72,42 @@ deps: ## install missing Debian packages and Go modules (root)
 		echo "make test needs root: its tests build network namespaces (run: sudo make test)" >&2; exit 1; fi
 	.ci/install-deps
 	$(GO) mod download
+	$(TOOLS) mod download
+	@# What go mod tidy -diff (make check) also loads: the tests of the
+	@# dependencies' packages. -diff writes nothing; a real diff shows in check.
+	$(GO) mod tidy -diff >/dev/null 2>&1 || :
+	$(TOOLS) mod tidy -diff >/dev/null 2>&1 || :
+	cd / && $(GO) mod download $(VULNDB)
 
-check: ## gofmt, go vet and staticcheck
+check: ## gofmt, go vet, staticcheck, go mod tidy -diff, govulncheck, portable packages' vet
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 		if [ -n "$$out" ]; then echo "gofmt needed: $$out" >&2; exit 1; fi
 	$(GO) vet -tags demo ./...
 	$(GO) tool staticcheck -tags demo ./...
+	$(TOOLS) vet ./...
+	sc=$$($(GO) tool -n staticcheck) && cd tools && $$sc ./...
+	$(GO) mod tidy -diff
+	$(TOOLS) mod tidy -diff
+	GOOS=darwin $(GO) vet $(PORTABLE)
+	GO=$(GO) tools/vulncheck $(VULNDB)
 
+# OCFNET_REQUIRE_ROOT=1: a privileged test that would skip fails instead,
+# here as under CI=true; OCFNET_UNPRIVILEGED (make unit's) is cleared.
 test: deps build check install ## every test: unit, privileged, ocf-tester, ocft, packages, fuzz (root)
-	$(GO) test -count=1 -timeout 15m ./...
+	OCFNET_REQUIRE_ROOT=1 OCFNET_UNPRIVILEGED= $(GO) test -count=1 -timeout 15m ./...
+	OCFNET_REQUIRE_ROOT=1 OCFNET_UNPRIVILEGED= $(TOOLS) test -count=1 ./...
 	@# Alone, after the others: it replaces the installed agents for a while.
-	OCFNET_PACKAGE_TEST=1 $(GO) test -count=1 -run '^TestPackage' ./tools/package
+	OCFNET_PACKAGE_TEST=1 $(TOOLS) test -count=1 -run '^TestPackage' ./package
 	$(MAKE) fuzz
+
+# -race needs cgo, hence a C compiler; without one unit fails and says so.
+# OCFNET_UNPRIVILEGED=1 skips the privileged tests also when run as root, so
+# that unit is the same quick, harmless run for everyone.
+unit: ## every unprivileged test, with the race detector (no root needed)
+	@command -v "$$($(GO) env CC)" >/dev/null || { \
+		echo "make unit: -race needs cgo and a C compiler ($$($(GO) env CC)): apt-get install gcc" >&2; exit 1; }
+	OCFNET_UNPRIVILEGED=1 CGO_ENABLED=1 $(GO) test -race -count=1 ./...
+	OCFNET_UNPRIVILEGED=1 CGO_ENABLED=1 $(TOOLS) test -race -count=1 ./...
 
 fuzz: ## run each fuzz target briefly
 	@for t in $$(grep -rl --include='*_test.go' '^func Fuzz' pkg agents | xargs -n1 dirname | sort -u); do \

@@ -85,32 +85,33 @@ func (w *watcher) mark(t *testing.T, ns *testnet.NS, ifName string) int {
 			t.Fatal(err)
 		}
 	})
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(2 * time.Millisecond) {
+	var before int
+	if !testnet.Eventually(10*time.Second, 2*time.Millisecond, func() bool {
 		w.mu.Lock()
-		if len(w.marks) > n {
-			before := w.marks[n]
-			w.mu.Unlock()
-			return before
+		defer w.mu.Unlock()
+		if len(w.marks) <= n {
+			return false
 		}
-		w.mu.Unlock()
-		if time.Now().After(deadline) {
-			t.Fatal("the peer never saw the mark")
-		}
+		before = w.marks[n]
+		return true
+	}) {
+		t.Fatal("the peer never saw the mark")
 	}
+	return before
 }
 
 // wait returns the announcements once there are at least n, failing the
 // test if that takes more than 10 s.
 func (w *watcher) wait(t *testing.T, n int) []arpSeen {
 	t.Helper()
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(2 * time.Millisecond) {
-		if got := w.since(time.Time{}); len(got) >= n {
-			return got
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%d ARP packets for the VIP after 10 s, want %d", len(w.since(time.Time{})), n)
-		}
+	var got []arpSeen
+	if !testnet.Eventually(10*time.Second, 2*time.Millisecond, func() bool {
+		got = w.since(time.Time{})
+		return len(got) >= n
+	}) {
+		t.Fatalf("%d ARP packets for the VIP after 10 s, want %d", len(got), n)
 	}
+	return got
 }
 
 func (w *watcher) since(t time.Time) []arpSeen {

@@ -67,10 +67,7 @@ func TestLinuxCluster(t *testing.T) {
 	// Behind the cluster's back: the monitor (10 s) notices and recovers.
 	other.NS.IP(t, "addr", "del", ip+"/24", "dev", "eth0")
 	deleted := time.Now()
-	for time.Since(deleted) < 30*time.Second && !other.NS.HasAddr(t, "eth0", ip+"/24") {
-		time.Sleep(20 * time.Millisecond)
-	}
-	if !other.NS.HasAddr(t, "eth0", ip+"/24") {
+	if !testnet.Eventually(30*time.Second, 20*time.Millisecond, func() bool { return other.NS.HasAddr(t, "eth0", ip+"/24") }) {
 		t.Fatalf("VIP not recovered:\n%s", nA.Run(t, "crm_mon", "-1"))
 	}
 	t.Logf("deleted VIP recovered after %v", time.Since(deleted))
@@ -89,10 +86,7 @@ func TestLinuxCluster(t *testing.T) {
 	time.Sleep(300 * time.Millisecond)
 	failed := time.Now()
 	other.NS.PowerOff(t, "eth0")
-	for time.Since(failed) < 30*time.Second && !holder.NS.HasAddr(t, "eth0", ip+"/24") {
-		time.Sleep(5 * time.Millisecond)
-	}
-	if !holder.NS.HasAddr(t, "eth0", ip+"/24") {
+	if !testnet.Eventually(30*time.Second, 5*time.Millisecond, func() bool { return holder.NS.HasAddr(t, "eth0", ip+"/24") }) {
 		t.Fatalf("%s did not take the VIP over:\n%s", holder.Name, holder.Run(t, "crm_mon", "-1"))
 	}
 	took = time.Since(failed)

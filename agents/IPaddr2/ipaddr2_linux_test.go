@@ -61,8 +61,9 @@ func TestLinuxLifecycle(t *testing.T) {
 }
 
 // TestLinuxExitCodes covers the host-dependent rows of resource-agents'
-// exit-code table (shared/reference/ipaddr2.md §2.3, 4.12 column, with the
-// documented exceptions).
+// exit codes, as measured on resource-agents 4.12, with the exceptions
+// README.md documents ("Exit codes and where they differ from
+// resource-agents").
 func TestLinuxExitCodes(t *testing.T) {
 	n, _ := oneLink(t)
 	tests := []struct {

@@ -42,15 +42,7 @@ func (r result) reasons() []string { return exitReasons(r.stderr) }
 // parameters (name=value; OCF_/HA_ names pass through unprefixed).
 func (n *node) run(t *testing.T, action string, kv ...string) result {
 	t.Helper()
-	e := []string{"HA_RSCTMP=" + n.rsctmp}
-	for _, s := range kv {
-		k, v, _ := strings.Cut(s, "=")
-		if !strings.HasPrefix(k, "OCF_") && !strings.HasPrefix(k, "HA_") {
-			k = "OCF_RESKEY_" + k
-		}
-		e = append(e, k+"="+v)
-	}
-	out, errOut, code := n.ns.RunEnv(e, agentBin, action)
+	out, errOut, code := n.ns.RunEnv(agenttest.Environ(n.rsctmp, kv...), agentBin, action)
 	if code < 0 {
 		t.Fatalf("running the agent: %s", errOut)
 	}

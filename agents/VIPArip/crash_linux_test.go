@@ -330,16 +330,12 @@ func TestLinuxVIPRemovedByHand(t *testing.T) {
 	l.s1.ns.IP(t, "addr", "del", vip+"/32", "dev", "lo")
 	// The announcer checks once a second; under load, later.
 	awaitMetric(t, capture, l.s1.addr, vip, rip.Infinity, removed, 5*time.Second)
-	for deadline := time.Now().Add(5 * time.Second); !l.s1.left(t, vip).nothing(); time.Sleep(50 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("still registered: %s", l.s1.left(t, vip))
-		}
+	if !testnet.Eventually(5*time.Second, 50*time.Millisecond, func() bool { return l.s1.left(t, vip).nothing() }) {
+		t.Fatalf("still registered: %s", l.s1.left(t, vip))
 	}
 	l.s1.expect(t, 7, "monitor", append(p, recv)...)
-	for deadline := time.Now().Add(5 * time.Second); ocf.ProcAlive(pid); time.Sleep(50 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatal("the announcer runs on with nothing left to announce")
-		}
+	if !testnet.Eventually(5*time.Second, 50*time.Millisecond, func() bool { return !ocf.ProcAlive(pid) }) {
+		t.Fatal("the announcer runs on with nothing left to announce")
 	}
 	l.s1.expect(t, 0, "stop", p...)
 	l.s1.expectClean(t, vip)

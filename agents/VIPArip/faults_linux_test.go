@@ -211,11 +211,8 @@ func (f *faults) killAnnouncer() {
 		return
 	}
 	syscall.Kill(pid, syscall.SIGKILL)
-	for deadline := time.Now().Add(5 * time.Second); ocf.ProcAlive(pid); time.Sleep(time.Millisecond) {
-		if time.Now().After(deadline) {
-			f.t.Errorf("announcer %d alive 5 s after SIGKILL", pid) // not Fatal: also called from a goroutine
-			return
-		}
+	if !testnet.Eventually(5*time.Second, time.Millisecond, func() bool { return !ocf.ProcAlive(pid) }) {
+		f.t.Errorf("announcer %d alive 5 s after SIGKILL", pid) // not Fatal: also called from a goroutine
 	}
 }
 

@@ -47,9 +47,13 @@ func readKeyFile(ctx context.Context, path string) (keyFile, error) {
 	}
 	// A read of a regular file can still hang (a dead NFS server): the
 	// action then fails in time, and the stuck read ends with the process.
+	// The read function is taken before the goroutine starts: a test that
+	// swaps readKeyLineFn back while a hung read is still starting would
+	// race with it (go test -race saw it).
+	read := readKeyLineFn
 	done := make(chan result, 1)
 	go func() {
-		kf, err := readKeyLineFn(path)
+		kf, err := read(path)
 		done <- result{kf, err}
 	}()
 	select {

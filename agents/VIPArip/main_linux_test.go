@@ -37,17 +37,7 @@ func (n *node) run(t testing.TB, action string, kv ...string) (int, string) {
 
 // environ is the environment of an agent run on n with parameters kv
 // ("name=value", or "OCF_…"/"HA_…" variables, which override the node's).
-func (n *node) environ(kv ...string) []string {
-	e := []string{"HA_RSCTMP=" + n.rsctmp}
-	for _, s := range kv {
-		k, v, _ := strings.Cut(s, "=")
-		if !strings.HasPrefix(k, "OCF_") && !strings.HasPrefix(k, "HA_") {
-			k = "OCF_RESKEY_" + k
-		}
-		e = append(e, k+"="+v)
-	}
-	return e
-}
+func (n *node) environ(kv ...string) []string { return agenttest.Environ(n.rsctmp, kv...) }
 
 func (n *node) expect(t testing.TB, want int, action string, kv ...string) string {
 	t.Helper()
@@ -66,15 +56,14 @@ func (n *node) announcer() int { return n.announcerWithin(10 * time.Second) }
 // announcerWithin is announcer with a given wait; a test that expects no
 // announcer waits less, as it waits the whole time.
 func (n *node) announcerWithin(wait time.Duration) int {
-	for deadline := time.Now().Add(wait); ; time.Sleep(10 * time.Millisecond) {
-		pid, _ := ocf.ReadPidFile(filepath.Join(n.rsctmp, "ocfnet-VIPArip", "announcer.pid"))
-		if pid != 0 && ocf.ProcAlive(pid) {
-			return pid
-		}
-		if time.Now().After(deadline) {
-			return 0
-		}
+	var pid int
+	if !testnet.Eventually(wait, 10*time.Millisecond, func() bool {
+		pid, _ = ocf.ReadPidFile(filepath.Join(n.rsctmp, "ocfnet-VIPArip", "announcer.pid"))
+		return pid != 0 && ocf.ProcAlive(pid)
+	}) {
+		return 0
 	}
+	return pid
 }
 
 // killAnnouncer crashes the node's announcer with SIGKILL. It fails the
@@ -91,10 +80,8 @@ func (n *node) killAnnouncer(t testing.TB) {
 	}
 	// kill returns before the process has died; what follows (a monitor
 	// that must see it dead) needs it gone.
-	for deadline := time.Now().Add(10 * time.Second); ocf.ProcAlive(pid); time.Sleep(5 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("announcer %d still alive 10 s after SIGKILL", pid)
-		}
+	if !testnet.Eventually(10*time.Second, 5*time.Millisecond, func() bool { return !ocf.ProcAlive(pid) }) {
+		t.Fatalf("announcer %d still alive 10 s after SIGKILL", pid)
 	}
 }
 

@@ -57,11 +57,7 @@ func TestLinuxZeroConfig(t *testing.T) {
 		}
 		l.s1.expect(t, 7, "monitor", "ip="+vip, recv)
 		l.s1.expect(t, 0, "stop", "ip="+vip)
-		deadline := time.Now().Add(10 * time.Second)
-		for ocf.ProcAlive(pid) && time.Now().Before(deadline) {
-			time.Sleep(20 * time.Millisecond)
-		}
-		if ocf.ProcAlive(pid) {
+		if !testnet.Eventually(10*time.Second, 20*time.Millisecond, func() bool { return !ocf.ProcAlive(pid) }) {
 			t.Error("the announcer did not exit with no route left")
 		}
 	})

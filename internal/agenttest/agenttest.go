@@ -49,12 +49,13 @@ func Build(name string) (string, func(), error) {
 	return bin, cleanup, nil
 }
 
-// Main is an agent package's TestMain: as root it builds the agent once
-// (Build) and stores the binary's path in *bin for the privileged tests;
-// otherwise those tests fail or skip through testnet.RequireRoot. It
-// returns the code for os.Exit, after the cleanup.
+// Main is an agent package's TestMain: when the privileged tests run (as
+// root, outside make unit) it builds the agent once (Build) and stores the
+// binary's path in *bin for them; otherwise those tests skip or fail
+// through testnet.RequireRoot. It returns the code for os.Exit, after the
+// cleanup.
 func Main(m *testing.M, name string, bin *string) int {
-	if os.Geteuid() != 0 {
+	if !testnet.Privileged() {
 		return m.Run()
 	}
 	path, cleanup, err := Build(name)
@@ -350,12 +351,30 @@ func Env(kv ...string) ocf.MapEnv {
 	e := ocf.MapEnv{"HA_RSCTMP": filepath.Join(os.TempDir(), "ocfnet-unit-nonexistent")}
 	for _, s := range kv {
 		k, v, _ := strings.Cut(s, "=")
-		if !strings.HasPrefix(k, "OCF_") && !strings.HasPrefix(k, "HA_") {
-			k = "OCF_RESKEY_" + k
-		}
-		e[k] = v
+		e[variable(k)] = v
 	}
 	return e
+}
+
+// Environ is Env for an agent run as a process (os/exec's Env) on a
+// simulated node whose state directory is rsctmp: HA_RSCTMP first, so
+// that an HA_RSCTMP in kv overrides it (the last of duplicates wins).
+func Environ(rsctmp string, kv ...string) []string {
+	e := []string{"HA_RSCTMP=" + rsctmp}
+	for _, s := range kv {
+		k, v, _ := strings.Cut(s, "=")
+		e = append(e, variable(k)+"="+v)
+	}
+	return e
+}
+
+// variable is the environment variable for name: parameters get the
+// OCF_RESKEY_ prefix, OCF_ and HA_ names pass as they are.
+func variable(name string) string {
+	if strings.HasPrefix(name, "OCF_") || strings.HasPrefix(name, "HA_") {
+		return name
+	}
+	return "OCF_RESKEY_" + name
 }
 
 // ExitReasons returns the text of the ocf-exit-reason lines of stderr.

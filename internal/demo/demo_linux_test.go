@@ -137,10 +137,7 @@ func TestDemo(t *testing.T) {
 	say("behind the cluster's back: ip addr del %s/24 dev eth0 on nA", lanVIP)
 	nA.NS.IP(t, "addr", "del", lanVIP+"/24", "dev", "eth0")
 	deleted := time.Now()
-	for time.Since(deleted) < 60*time.Second && !nA.NS.HasAddr(t, "eth0", lanVIP+"/24") {
-		time.Sleep(20 * time.Millisecond)
-	}
-	if !nA.NS.HasAddr(t, "eth0", lanVIP+"/24") {
+	if !testnet.Eventually(60*time.Second, 20*time.Millisecond, func() bool { return nA.NS.HasAddr(t, "eth0", lanVIP+"/24") }) {
 		t.Fatalf("not recovered:\n%s", nA.Run(t, "crm_mon", "-1"))
 	}
 	rec := time.Since(deleted)

@@ -19,20 +19,6 @@ const namePrefix = "ot"
 // that Sweep can tell leftovers of dead runs from namespaces in use.
 const markerDir = "/run/ocfnet-testnet"
 
-// RequireRoot fails the test when not root: `make test` must never skip
-// the privileged tests silently. With OCFNET_ALLOW_SKIP=1 it skips instead,
-// for unprivileged runs of the unit tests.
-func RequireRoot(t testing.TB) {
-	t.Helper()
-	if os.Geteuid() == 0 {
-		return
-	}
-	if os.Getenv("OCFNET_ALLOW_SKIP") == "1" {
-		t.Skip("needs root (network namespaces); skipped because OCFNET_ALLOW_SKIP=1")
-	}
-	t.Fatal("this test needs root to build network namespaces: run sudo make test (or set OCFNET_ALLOW_SKIP=1 to skip)")
-}
-
 // Net is one test's topology.
 type Net struct {
 	t      testing.TB

@@ -7,8 +7,9 @@ import (
 	"github.com/beevik/etree"
 )
 
-// Meta-data is rendered as "Profile A" of shared/reference/ocf.md: OCF API
-// version 1.0 and nothing outside resource-agents' ra-api-1.dtd, which is
+// Meta-data is rendered as OCF API version 1.0 and nothing outside
+// resource-agents' ra-api-1.dtd
+// (https://github.com/ClusterLabs/resource-agents/blob/main/ra-api-1.dtd), which is
 // what ocf-tester validates against. Every consumer accepts it: ocf-tester,
 // the OCF 1.1 RELAX NG schema, pcs, crmsh and crm_resource.
 const (
