@@ -54,6 +54,9 @@ func TestBadInput(t *testing.T) {
 		{"IPv6 hostile", "start", env("ip=2001:db8::5;reboot"), ocf.ErrConfigured, "invalid ip"},
 		{"IPv6 mask 128", "validate-all", env("ip=2001:db8::5", "cidr_netmask=128", noHost), ocf.Success, ""},
 		{"IPv6 mask 129", "start", env("ip=2001:db8::5", "cidr_netmask=129"), ocf.ErrConfigured, "cidr_netmask"},
+		// A label wider than 32 bits was cut to its low bits (here 0).
+		{"IPv6 label over 32 bits", "validate-all", env("ip=2001:db8::5", "lvs_ipv6_addrlabel_value=4294967296", noHost), ocf.ErrConfigured, "lvs_ipv6_addrlabel_value"},
+		{"IPv6 label 0xffffffff", "validate-all", env("ip=2001:db8::5", "lvs_ipv6_addrlabel_value=4294967295", noHost), ocf.ErrConfigured, "at most 4294967294"},
 		{"IPv6 dotted mask", "start", env("ip=2001:db8::5", "cidr_netmask=255.255.255.0"), ocf.ErrConfigured, "cidr_netmask"},
 		{"IPv6 lvs_support", "start", env("ip=2001:db8::5", "lvs_support=true"), ocf.ErrConfigured, "lvs_support"},
 		{"IPv6 iflabel", "start", env("ip=2001:db8::5", "nic=eth0", "iflabel=vip"), ocf.ErrConfigured, "iflabel"},
@@ -165,7 +168,7 @@ func TestParseNetmask(t *testing.T) {
 		{"0.0.0.0", 0, false, false}, {"255.0.255.0", 0, false, false}, {"/24", 0, false, false}, {"ffff::", 0, false, false},
 	}
 	for _, tt := range tests {
-		bits, dotted, err := parseNetmask(tt.in)
+		bits, dotted, err := ocf.ParseNetmask(tt.in)
 		if (err == nil) != tt.ok || bits != tt.bits || dotted != tt.dotted {
 			t.Errorf("parseNetmask(%q) = %d, %v, %v; want %d, %v, ok %v", tt.in, bits, dotted, err, tt.bits, tt.dotted, tt.ok)
 		}

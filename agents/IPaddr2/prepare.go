@@ -79,7 +79,7 @@ var stopNothing = &ocf.Error{Code: ocf.Success}
 // uniqueClone implements unique_clone_address: in a globally-unique clone
 // each instance adds its instance number to the last octet of ip.
 func uniqueClone(c *ocf.Context) error {
-	if !c.Params.Bool(pUniqueClone) {
+	if !boolOrFalse(c.Params, pUniqueClone) {
 		return nil
 	}
 	if unique, _ := ocf.ParseBool(ocf.Meta(c.Env, "globally_unique")); !unique {

@@ -58,8 +58,9 @@ type Param struct {
 // Range is the inclusive range of an Integer parameter.
 type Range struct {
 	Min, Max int
-	// What names the value in the error, e.g. "a metric" gives
-	// `"15": a metric must be 1 to 14`. Empty for one-sided ranges.
+	// What names the value in the error of a two-sided range, e.g. "a
+	// metric" gives `"15": a metric must be 1 to 14`. Without it the
+	// error states the bound that was crossed.
 	What string
 }
 
@@ -71,12 +72,13 @@ func AtLeast(lo int) *Range { return &Range{Min: lo, Max: math.MaxInt} }
 
 // check reports n outside the range, s being the value as given.
 func (r *Range) check(n int, s string) error {
-	if r == nil || (n >= r.Min && n <= r.Max) {
-		return nil
-	}
 	switch {
-	case r.Max != math.MaxInt:
+	case r == nil || (n >= r.Min && n <= r.Max):
+		return nil
+	case r.What != "":
 		return fmt.Errorf("%q: %s must be %d to %d", s, r.What, r.Min, r.Max)
+	case n > r.Max:
+		return fmt.Errorf("%q must be at most %d", s, r.Max)
 	case r.Min == 1:
 		return fmt.Errorf("%q must be a positive integer", s)
 	case r.Min == 0:

@@ -13,6 +13,7 @@ var typedDecl = []Param{
 	{Name: "count", Kind: Integer, Default: "5", Range: AtLeast(1)},
 	{Name: "refresh", Kind: Integer, Default: "0", Range: AtLeast(0)},
 	{Name: "floor", Kind: Integer, Range: AtLeast(-3)},
+	{Name: "label", Kind: Integer, Range: &Range{Min: 0, Max: 1<<32 - 2}},
 	{Name: "flag", Kind: Boolean, Default: "false"},
 	{Name: "source", Kind: IPAddr},
 	{Name: "destination", Kind: IPAddrList},
@@ -44,6 +45,9 @@ func TestValuesInt(t *testing.T) {
 		{"refresh", "-1", 0, `invalid refresh: "-1" must be a non-negative integer`},
 		{"floor", "-4", 0, `invalid floor: "-4" must be at least -3`},
 		{"floor", "", 0, `invalid floor: "" is not a decimal integer`}, // no default: never a silent 0
+		{"label", "4294967294", 4294967294, ""},
+		{"label", "4294967295", 0, `invalid label: "4294967295" must be at most 4294967294`},
+		{"label", "-1", 0, `invalid label: "-1" must be a non-negative integer`},
 		{"flag", "yes", 0, "not declared of the kind read"},
 	}
 	for _, tt := range tests {
