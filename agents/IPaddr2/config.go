@@ -97,8 +97,8 @@ func parseConfig(c *ocf.Context) (config, error) {
 	for _, n := range errs.notes {
 		c.Log.Warnf("%s", n)
 	}
-	if len(errs.combined) > 0 {
-		return config{}, errs.combined[0]
+	if errs.combined != nil {
+		return config{}, errs.combined
 	}
 	for _, name := range []string{pARPSender, pSendARPOpts} {
 		if s := c.Params.Get(name); s != "" {
@@ -109,11 +109,11 @@ func parseConfig(c *ocf.Context) (config, error) {
 }
 
 // problems are what readConfig found wrong: per parameter (kind, range,
-// syntax), and in the combinations of valid values, up to the first.
+// syntax), and the first in the combinations of valid values.
 type problems struct {
 	field    map[string]error
-	combined []error
-	notes    []string // warnings for start, in order, up to the first combined error
+	combined error
+	notes    []string // warnings for start, in order, up to the combined error
 }
 
 func (p *problems) add(name string, err error) {
@@ -181,12 +181,10 @@ func readConfig(c *ocf.Context) (config, problems) {
 		return cfg, errs
 	}
 	if cfg.ip, err = parseIP(v); err != nil {
-		errs.combined = append(errs.combined, ocf.Fail(ocf.ErrConfigured, "%v", err))
+		errs.combined = ocf.Fail(ocf.ErrConfigured, "%v", err)
 		return cfg, errs
 	}
-	if err := combined(c, &cfg, &errs); err != nil {
-		errs.combined = append(errs.combined, err)
-	}
+	errs.combined = combined(c, &cfg, &errs)
 	return cfg, errs
 }
 

@@ -63,7 +63,7 @@ func TestReadConfig(t *testing.T) {
 		want := slices.Clone(tt.fields)
 		sort.Strings(want)
 		if cfg.nic != tt.nic || cfg.bits != tt.bits || cfg.proto != tt.proto || cfg.broadcast != tt.broadcast ||
-			!slices.Equal(fields, want) || (len(errs.combined) > 0) != tt.combined {
+			!slices.Equal(fields, want) || (errs.combined != nil) != tt.combined {
 			t.Errorf("%s: nic %q bits %d proto %d broadcast %+v, problems %v %v; want %q %d %d %+v, %v, combined %v",
 				tt.name, cfg.nic, cfg.bits, cfg.proto, cfg.broadcast, fields, errs.combined,
 				tt.nic, tt.bits, tt.proto, tt.broadcast, want, tt.combined)
