@@ -154,27 +154,6 @@ func TestUniqueCloneRewrite(t *testing.T) {
 	}
 }
 
-func TestParseNetmask(t *testing.T) {
-	tests := []struct {
-		in     string
-		bits   int
-		dotted bool
-		ok     bool
-	}{
-		{"24", 24, false, true}, {"1", 1, false, true}, {"32", 32, false, true},
-		{"255.255.255.0", 24, true, true}, {"255.255.255.255", 32, true, true}, {"128.0.0.0", 1, true, true},
-		{"33", 33, false, true}, {"128", 128, false, true},
-		{"0", 0, false, false}, {"129", 0, false, false}, {"-1", 0, false, false},
-		{"0.0.0.0", 0, false, false}, {"255.0.255.0", 0, false, false}, {"/24", 0, false, false}, {"ffff::", 0, false, false},
-	}
-	for _, tt := range tests {
-		bits, dotted, err := ocf.ParseNetmask(tt.in)
-		if (err == nil) != tt.ok || bits != tt.bits || dotted != tt.dotted {
-			t.Errorf("parseNetmask(%q) = %d, %v, %v; want %d, %v, ok %v", tt.in, bits, dotted, err, tt.bits, tt.dotted, tt.ok)
-		}
-	}
-}
-
 func TestFitNetmask(t *testing.T) {
 	v4, v6 := netip.MustParseAddr("10.0.0.1"), netip.MustParseAddr("2001:db8::1")
 	tests := []struct {

@@ -72,14 +72,27 @@ func (v *Values) lookup(name string) (p Param, val, givenAs string) {
 	return p, p.Default, name
 }
 
-// typed returns the value of a parameter declared of kind k; "" when it
-// is empty and has no default.
-func (v *Values) typed(name string, k Kind) (Param, string, string, error) {
-	p, val, givenAs := v.lookup(name)
+// read parses the value of a parameter declared of kind k, then applies
+// its Check. An empty value (no default either) is the zero T when
+// emptyOK, for parameters whose absence means "choose"; otherwise the
+// parse error. Parse errors name the parameter as it was given.
+func read[T any](v *Values, name string, k Kind, emptyOK bool, parse func(Param, string) (T, error)) (T, error) {
+	var zero T
+	p, s, givenAs := v.lookup(name)
 	if p.Kind != k {
-		return p, "", givenAs, fmt.Errorf("ocf: parameter %s is not declared of the kind read", name)
+		return zero, fmt.Errorf("ocf: parameter %s is not declared of the kind read", name)
 	}
-	return p, val, givenAs, nil
+	if s == "" && emptyOK {
+		return zero, nil
+	}
+	t, err := parse(p, s)
+	if err == nil {
+		err = p.check(s)
+	}
+	if err != nil {
+		return zero, invalid(givenAs, err)
+	}
+	return t, nil
 }
 
 // invalid is the error of a value that does not parse: the values are
@@ -91,84 +104,37 @@ func invalid(name string, err error) error {
 // Bool returns a Boolean parameter; an empty one without default is an
 // error.
 func (v *Values) Bool(name string) (bool, error) {
-	p, s, givenAs, err := v.typed(name, Boolean)
-	if err != nil {
-		return false, err
-	}
-	b, err := ParseBool(s)
-	if err == nil {
-		err = p.check(s)
-	}
-	if err != nil {
-		return false, invalid(givenAs, err)
-	}
-	return b, nil
+	return read(v, name, Boolean, false, func(_ Param, s string) (bool, error) { return ParseBool(s) })
 }
 
 // Int returns an Integer parameter within its declared range; an empty
 // one without default is an error.
 func (v *Values) Int(name string) (int, error) {
-	p, s, givenAs, err := v.typed(name, Integer)
-	if err != nil {
-		return 0, err
-	}
-	n, err := p.parseInt(s)
-	if err == nil {
-		err = p.check(s)
-	}
-	if err != nil {
-		return 0, invalid(givenAs, err)
-	}
-	return n, nil
+	return read(v, name, Integer, false, Param.parseInt)
 }
 
 // Addr returns an IPAddr parameter, the invalid Addr when it is empty.
 func (v *Values) Addr(name string) (netip.Addr, error) {
-	p, s, givenAs, err := v.typed(name, IPAddr)
-	if err != nil || s == "" {
-		return netip.Addr{}, err
-	}
-	a, err := ParseAddr(s)
-	if err == nil {
-		err = p.check(s)
-	}
-	if err != nil {
-		return netip.Addr{}, invalid(givenAs, err)
-	}
-	return a, nil
+	return read(v, name, IPAddr, true, func(_ Param, s string) (netip.Addr, error) { return ParseAddr(s) })
 }
 
 // Addrs returns an IPAddrList parameter, nil when it is empty.
 func (v *Values) Addrs(name string) ([]netip.Addr, error) {
-	p, s, givenAs, err := v.typed(name, IPAddrList)
-	if err != nil || s == "" {
-		return nil, err
-	}
-	as, err := parseAddrs(s)
-	if err == nil {
-		err = p.check(s)
-	}
-	if err != nil {
-		return nil, invalid(givenAs, err)
-	}
-	return as, nil
+	return read(v, name, IPAddrList, true, func(_ Param, s string) ([]netip.Addr, error) { return parseAddrs(s) })
 }
 
 // Netmask returns a Netmask parameter as a prefix length, 0 when it is
 // empty; dotted reports a dotted-quad mask.
 func (v *Values) Netmask(name string) (bits int, dotted bool, err error) {
-	p, s, givenAs, err := v.typed(name, Netmask)
-	if err != nil || s == "" {
-		return 0, false, err
+	type mask struct {
+		bits   int
+		dotted bool
 	}
-	bits, dotted, err = ParseNetmask(s)
-	if err == nil {
-		err = p.check(s)
-	}
-	if err != nil {
-		return 0, false, invalid(givenAs, err)
-	}
-	return bits, dotted, nil
+	m, err := read(v, name, Netmask, true, func(_ Param, s string) (mask, error) {
+		bits, dotted, err := ParseNetmask(s)
+		return mask{bits, dotted}, err
+	})
+	return m.bits, m.dotted, err
 }
 
 // GivenAs returns the name a parameter's value was given under: its own,

@@ -151,10 +151,10 @@ func TestParseNetmask(t *testing.T) {
 		dotted bool
 		ok     bool
 	}{
-		{"24", 24, false, true}, {"1", 1, false, true}, {"128", 128, false, true},
+		{"24", 24, false, true}, {"1", 1, false, true}, {"32", 32, false, true}, {"33", 33, false, true}, {"128", 128, false, true},
 		{"0", 0, false, false}, {"129", 0, false, false}, {"-1", 0, false, false},
 		{"255.255.255.0", 24, true, true}, {"255.255.255.255", 32, true, true}, {"128.0.0.0", 1, true, true},
-		{"0.0.0.0", 0, false, false}, {"255.0.255.0", 0, false, false}, {"ffff::", 0, false, false}, {"x", 0, false, false},
+		{"0.0.0.0", 0, false, false}, {"255.0.255.0", 0, false, false}, {"ffff::", 0, false, false}, {"/24", 0, false, false}, {"x", 0, false, false},
 	}
 	for _, tt := range tests {
 		bits, dotted, err := ParseNetmask(tt.in)
