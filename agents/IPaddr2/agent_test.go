@@ -64,6 +64,9 @@ func TestBadInput(t *testing.T) {
 		{"IPv6 hostile", "start", env("ip=2001:db8::5;reboot"), ocf.ErrConfigured, "invalid ip"},
 		{"IPv6 mask 128", "validate-all", env("ip=2001:db8::5", "cidr_netmask=128", noHost), ocf.Success, ""},
 		{"IPv6 mask 129", "start", env("ip=2001:db8::5", "cidr_netmask=129"), ocf.ErrConfigured, "cidr_netmask"},
+		// A label wider than 32 bits was cut to its low bits (here 0).
+		{"IPv6 label over 32 bits", "validate-all", env("ip=2001:db8::5", "lvs_ipv6_addrlabel_value=4294967296", noHost), ocf.ErrConfigured, "lvs_ipv6_addrlabel_value"},
+		{"IPv6 label 0xffffffff", "validate-all", env("ip=2001:db8::5", "lvs_ipv6_addrlabel_value=4294967295", noHost), ocf.ErrConfigured, "at most 4294967294"},
 		{"IPv6 dotted mask", "start", env("ip=2001:db8::5", "cidr_netmask=255.255.255.0"), ocf.ErrConfigured, "cidr_netmask"},
 		{"IPv6 lvs_support", "start", env("ip=2001:db8::5", "lvs_support=true"), ocf.ErrConfigured, "lvs_support"},
 		{"IPv6 iflabel", "start", env("ip=2001:db8::5", "nic=eth0", "iflabel=vip"), ocf.ErrConfigured, "iflabel"},
@@ -156,27 +159,6 @@ func TestUniqueCloneRewrite(t *testing.T) {
 	e := env("ip=10.0.0.10", "unique_clone_address=yes", "CRM_meta_clone=3", "CRM_meta_globally_unique=true")
 	if code := ocf.Run(a, []string{"IPaddr2", "peek"}, e, &out, &errb); code != 0 || got != "10.0.0.13" {
 		t.Errorf("code %d ip %q, want 0 and 10.0.0.13 (%s)", code, got, errb.String())
-	}
-}
-
-func TestParseNetmask(t *testing.T) {
-	tests := []struct {
-		in     string
-		bits   int
-		dotted bool
-		ok     bool
-	}{
-		{"24", 24, false, true}, {"1", 1, false, true}, {"32", 32, false, true},
-		{"255.255.255.0", 24, true, true}, {"255.255.255.255", 32, true, true}, {"128.0.0.0", 1, true, true},
-		{"33", 33, false, true}, {"128", 128, false, true},
-		{"0", 0, false, false}, {"129", 0, false, false}, {"-1", 0, false, false},
-		{"0.0.0.0", 0, false, false}, {"255.0.255.0", 0, false, false}, {"/24", 0, false, false}, {"ffff::", 0, false, false},
-	}
-	for _, tt := range tests {
-		bits, dotted, err := parseNetmask(tt.in)
-		if (err == nil) != tt.ok || bits != tt.bits || dotted != tt.dotted {
-			t.Errorf("parseNetmask(%q) = %d, %v, %v; want %d, %v, ok %v", tt.in, bits, dotted, err, tt.bits, tt.dotted, tt.ok)
-		}
 	}
 }
 

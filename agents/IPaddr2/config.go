@@ -19,8 +19,8 @@ type config struct {
 	ip          netip.Addr
 	nic         string // "" chooses from the routing table
 	iflabel     string
-	bits        int    // 0 takes the prefix from the route
-	broadcast   string // "", "+", "-" or an address
+	bits        int // 0 takes the prefix from the route
+	broadcast   broadcast
 	proto       int
 	lvs         bool
 	arpCount    int
@@ -36,6 +36,22 @@ type config struct {
 	preferred  *uint32 // nil: forever
 	addrLabel  bool
 	labelValue uint32
+}
+
+// Stop, monitor and the detached sender run with whatever parameters
+// they are given, which start may have refused: there, a value that does
+// not parse counts as false or 0, never as its default.
+func boolOrFalse(v *ocf.Values, name string) bool {
+	b, err := v.Bool(name)
+	return err == nil && b
+}
+
+func intOrZero(v *ocf.Values, name string) int {
+	n, err := v.Int(name)
+	if err != nil {
+		return 0
+	}
+	return n
 }
 
 // Errors that the actions map to different codes (see the exit-code
@@ -67,63 +83,132 @@ func parseIP(v *ocf.Values) (netip.Addr, error) {
 	return a, nil
 }
 
-// parseConfig validates every parameter. Each error is ErrConfigured: the
-// values are wrong on every node.
+// parseConfig reads the resource definition for start and validate-all,
+// which fail on any error; each is ErrConfigured: the values are wrong on
+// every node.
 func parseConfig(c *ocf.Context) (config, error) {
-	v := c.Params
-	if err := v.Validate(params); err != nil {
-		if v.Get(pIP) == "" {
-			return config{}, ocf.Fail(ocf.ErrConfigured, "%v", errNoIP)
-		}
+	cfg, errs := readConfig(c)
+	// The syntax of every value first, in declaration order; then the
+	// combinations, in the order readConfig checks them, with the notes
+	// it made on the way.
+	if err := errs.firstField(); err != nil {
 		return config{}, err
 	}
-	ip, err := parseIP(v)
-	if err != nil {
-		return config{}, ocf.Fail(ocf.ErrConfigured, "%v", err)
+	for _, n := range errs.notes {
+		c.Log.Warnf("%s", n)
 	}
-	cfg := config{
-		ip:          ip,
-		broadcast:   v.Get(pBroadcast),
-		lvs:         v.Bool(pLVSSupport),
-		arpCount:    v.Int(pARPCount),
-		arpInterval: v.Int(pARPInterval),
-		arpRefresh:  v.Int(pARPCountRefresh),
-		arpBg:       v.Bool(pARPBg),
-		runARPing:   v.Bool(pRunARPing),
-		noPrefix:    v.Bool(pNoPrefixRoute),
-		flushRoutes: v.Bool(pFlushRoutes),
-		checkLink:   v.Bool(pCheckLinkStatus),
-		iflabel:     v.Get(pIflabel),
-	}
-	cfg.proto, _ = parseProto(v.Get(pProto))
-	// The deprecated nic:label form wins over iflabel, as in resource-agents.
-	cfg.nic, cfg.iflabel = splitNIC(v.Get(pNIC), cfg.iflabel)
-	if err := netmaskParam(c, &cfg); err != nil {
-		return config{}, err
-	}
-	if err := familyParams(c, &cfg); err != nil {
-		return config{}, err
-	}
-	// A nic longer than a name is an alternative name: resolve checks the
-	// label against the real name then.
-	if cfg.iflabel != "" && len(cfg.nic) <= ifnameMax && len(cfg.nic)+1+len(cfg.iflabel) > ifnameMax {
-		return config{}, ocf.Fail(ocf.ErrConfigured, "label %s:%s is longer than %d characters", cfg.nic, cfg.iflabel, ifnameMax)
-	}
-	if err := checkClone(c, cfg); err != nil {
-		return config{}, err
+	if errs.combined != nil {
+		return config{}, errs.combined
 	}
 	for _, name := range []string{pARPSender, pSendARPOpts} {
-		if s := v.Get(name); s != "" {
+		if s := c.Params.Get(name); s != "" {
 			c.Log.Debugf("%s=%s ignored: the built-in ARP sender is used", name, s)
 		}
 	}
 	return cfg, nil
 }
 
+// problems are what readConfig found wrong: per parameter (kind, range,
+// syntax), and the first in the combinations of valid values.
+type problems struct {
+	field    map[string]error
+	combined error
+	notes    []string // warnings for start, in order, up to the combined error
+}
+
+func (p *problems) add(name string, err error) {
+	if err != nil && p.field[name] == nil {
+		p.field[name] = err
+	}
+}
+
+// firstField is the problem of the first parameter declared with one.
+func (p *problems) firstField() error {
+	for _, d := range params {
+		if err := p.field[d.Name]; err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// readConfig is the one parser of the parameters. It returns every field
+// that parsed, with the others at their neutral value (nic "", bits 0,
+// proto any), and the problems: start and validate-all fail on any, stop
+// and monitor, which must work with bad parameters, use what parsed.
+func readConfig(c *ocf.Context) (config, problems) {
+	v := c.Params
+	errs := problems{field: map[string]error{}}
+	for _, p := range params {
+		errs.add(p.Name, v.Check(p.Name)) // kinds, ranges and Checks
+	}
+	cfg := config{proto: netif.AnyProtocol, iflabel: v.Get(pIflabel)}
+	readBool := func(name string) bool {
+		b, err := v.Bool(name)
+		errs.add(name, err)
+		return b
+	}
+	readInt := func(name string) int {
+		n, err := v.Int(name)
+		errs.add(name, err)
+		return n
+	}
+	cfg.lvs = readBool(pLVSSupport)
+	cfg.arpCount = readInt(pARPCount)
+	cfg.arpInterval = readInt(pARPInterval)
+	cfg.arpRefresh = readInt(pARPCountRefresh)
+	cfg.arpBg = readBool(pARPBg)
+	cfg.runARPing = readBool(pRunARPing)
+	cfg.noPrefix = readBool(pNoPrefixRoute)
+	cfg.flushRoutes = readBool(pFlushRoutes)
+	cfg.checkLink = readBool(pCheckLinkStatus)
+	var err error
+	if cfg.broadcast, err = parseBroadcast(v.Get(pBroadcast)); err != nil {
+		errs.add(pBroadcast, ocf.Fail(ocf.ErrConfigured, "invalid %s: %v", pBroadcast, err))
+	}
+	if p, err := parseProto(v.Get(pProto)); err != nil {
+		errs.add(pProto, ocf.Fail(ocf.ErrConfigured, "invalid %s: %v", pProto, err))
+	} else {
+		cfg.proto = p
+	}
+	// The deprecated nic:label form wins over iflabel, as in resource-agents.
+	cfg.nic, cfg.iflabel = splitNIC(v.Get(pNIC), cfg.iflabel)
+	if netif.CheckName(cfg.nic) != nil {
+		cfg.nic = "" // reported by checkNIC
+	}
+	if v.Get(pIP) == "" {
+		errs.field[pIP] = ocf.Fail(ocf.ErrConfigured, "%v", errNoIP)
+		return cfg, errs
+	}
+	if cfg.ip, err = parseIP(v); err != nil {
+		errs.combined = ocf.Fail(ocf.ErrConfigured, "%v", err)
+		return cfg, errs
+	}
+	errs.combined = combined(c, &cfg, &errs)
+	return cfg, errs
+}
+
+// combined checks what depends on more than one parameter, stopping at
+// the first problem, as start reports only that one.
+func combined(c *ocf.Context, cfg *config, errs *problems) error {
+	if err := netmaskParam(c, cfg, errs); err != nil {
+		return err
+	}
+	if err := familyParams(c, cfg, errs); err != nil {
+		return err
+	}
+	// A nic longer than a name is an alternative name: resolve checks the
+	// label against the real name then.
+	if cfg.iflabel != "" && len(cfg.nic) <= ifnameMax && len(cfg.nic)+1+len(cfg.iflabel) > ifnameMax {
+		return ocf.Fail(ocf.ErrConfigured, "label %s:%s is longer than %d characters", cfg.nic, cfg.iflabel, ifnameMax)
+	}
+	return checkClone(c, *cfg)
+}
+
 // familyParams reads the parameters that exist for one family only and
 // refuses combinations that cannot work: resource-agents' rules, plus
 // labels, which Linux keeps for IPv4 addresses only.
-func familyParams(c *ocf.Context, cfg *config) error {
+func familyParams(c *ocf.Context, cfg *config, errs *problems) error {
 	v := c.Params
 	if cfg.ip.Is4() {
 		return nil
@@ -136,18 +221,29 @@ func familyParams(c *ocf.Context, cfg *config) error {
 	case cfg.iflabel != "":
 		return ocf.Fail(ocf.ErrConfigured, "iflabel is for IPv4 addresses only: Linux has no labels for IPv6 addresses")
 	}
-	if v.Get(pBroadcast) != "" {
-		c.Log.Warnf("broadcast=%s ignored: IPv6 has no broadcast", v.Get(pBroadcast))
-		cfg.broadcast = ""
+	if s := v.Get(pBroadcast); s != "" {
+		errs.notes = append(errs.notes, fmt.Sprintf("broadcast=%s ignored: IPv6 has no broadcast", s))
+		cfg.broadcast = broadcast{}
 	}
 	lft, err := parseLifetime(v.Get(pPreferredLft))
 	if err != nil {
 		return ocf.Fail(ocf.ErrConfigured, "invalid preferred_lft: %v", err)
 	}
 	cfg.preferred = lft
-	cfg.noDAD = v.Bool(pNoDAD)
-	cfg.addrLabel = v.Bool(pLVSv6Addrlabel)
-	cfg.labelValue = uint32(v.Int(pLVSv6AddrlabelVal))
+	var noDAD, addrLabel bool
+	var labelValue int
+	if noDAD, err = v.Bool(pNoDAD); err != nil {
+		return err
+	}
+	if addrLabel, err = v.Bool(pLVSv6Addrlabel); err != nil {
+		return err
+	}
+	// lvs_ipv6_addrlabel_value is declared non-negative; the kernel
+	// takes any 32-bit label.
+	if labelValue, err = v.Int(pLVSv6AddrlabelVal); err != nil {
+		return err
+	}
+	cfg.noDAD, cfg.addrLabel, cfg.labelValue = noDAD, addrLabel, uint32(labelValue)
 	return nil
 }
 
@@ -171,27 +267,21 @@ func splitNIC(nic, iflabel string) (string, string) {
 	return nic, iflabel
 }
 
-// netmaskParam reads cidr_netmask, or the undocumented netmask alias that
-// resource-agents honours when cidr_netmask is empty.
-func netmaskParam(c *ocf.Context, cfg *config) error {
-	s := c.Params.Get(pCIDRNetmask)
-	name := pCIDRNetmask
-	if s == "" {
-		s = strings.TrimSpace(c.Env.Get("OCF_RESKEY_netmask"))
-		name = "netmask"
-	}
-	if s == "" {
+// netmaskParam fits cidr_netmask (or its undocumented alias netmask,
+// which resource-agents honours when cidr_netmask is empty) to the
+// address family. Its syntax is the declaration's: a value that does not
+// parse is a field problem already.
+func netmaskParam(c *ocf.Context, cfg *config, errs *problems) error {
+	bits, dotted, err := c.Params.Netmask(pCIDRNetmask)
+	if err != nil || bits == 0 {
 		return nil
 	}
-	bits, dotted, err := parseNetmask(s)
-	if err == nil {
-		err = fitNetmask(cfg.ip, bits, dotted, s)
-	}
-	if err != nil {
+	name, s := c.Params.GivenAs(pCIDRNetmask), c.Params.Get(pCIDRNetmask)
+	if err := fitNetmask(cfg.ip, bits, dotted, s); err != nil {
 		return ocf.Fail(ocf.ErrConfigured, "invalid %s: %v", name, err)
 	}
 	if dotted {
-		c.Log.Warnf("please convert dotted quad netmask %s to CIDR notation %d", s, bits)
+		errs.notes = append(errs.notes, fmt.Sprintf("please convert dotted quad netmask %s to CIDR notation %d", s, bits))
 	}
 	cfg.bits = bits
 	return nil
@@ -215,43 +305,37 @@ const (
 	ipv6Bits = 128
 )
 
-// parseNetmask accepts a prefix length 1..128 (fitNetmask narrows it to
-// the family) or a contiguous dotted-quad mask; dotted reports the latter
-// so the caller can warn.
-func parseNetmask(s string) (bits int, dotted bool, err error) {
-	if n, err := ocf.ParseInt(s); err == nil {
-		if n < 1 || n > ipv6Bits {
-			return 0, false, fmt.Errorf("%q is not a prefix length from 1 to 128", s)
-		}
-		return n, false, nil
-	}
-	a, err := netip.ParseAddr(s)
-	if err != nil || !a.Is4() {
-		return 0, false, fmt.Errorf("%q is neither a prefix length nor a netmask", s)
-	}
-	m := a.As4()
-	u := uint32(m[0])<<24 | uint32(m[1])<<16 | uint32(m[2])<<8 | uint32(m[3])
-	n := 0
-	for u&0x80000000 != 0 {
-		n++
-		u <<= 1
-	}
-	if u != 0 || n == 0 {
-		return 0, false, fmt.Errorf("%q is not a contiguous netmask", s)
-	}
-	return n, true, nil
+// broadcast is the broadcast parameter, parsed: how start chooses the
+// broadcast address of an IPv4 VIP.
+type broadcast struct {
+	rule broadcastRule
+	addr netip.Addr // brdGiven
 }
 
-// parseBroadcast accepts "", "+", "-" or an IPv4 address.
-func parseBroadcast(s string) (netip.Addr, error) {
-	if s == "" || s == "+" || s == "-" {
-		return netip.Addr{}, nil
+type broadcastRule int
+
+const (
+	brdAuto  broadcastRule = iota // empty: the base address's, or computed
+	brdOnes                       // "+": all host bits set
+	brdZeros                      // "-": no host bits set
+	brdGiven                      // an IPv4 address, as given
+)
+
+// parseBroadcast reads "", "+", "-" or an IPv4 address.
+func parseBroadcast(s string) (broadcast, error) {
+	switch s {
+	case "":
+		return broadcast{}, nil
+	case "+":
+		return broadcast{rule: brdOnes}, nil
+	case "-":
+		return broadcast{rule: brdZeros}, nil
 	}
 	a, err := netip.ParseAddr(s)
 	if err != nil || !a.Is4() {
-		return netip.Addr{}, fmt.Errorf("%q is not an IPv4 broadcast address, '+' or '-'", s)
+		return broadcast{}, fmt.Errorf("%q is not an IPv4 broadcast address, '+' or '-'", s)
 	}
-	return a, nil
+	return broadcast{rule: brdGiven, addr: a}, nil
 }
 
 // Route protocol names of iproute2's rt_protos.
@@ -291,31 +375,12 @@ func checkClone(c *ocf.Context, cfg config) error {
 	if cfg.lvs {
 		return ocf.Fail(ocf.ErrConfigured, "lvs_support cannot be used in a clone")
 	}
-	if !c.Params.Bool(pUniqueClone) {
+	unique, err := c.Params.Bool(pUniqueClone)
+	if err != nil {
+		return err
+	}
+	if !unique {
 		return ocf.Fail(ocf.ErrConfigured, "%v", errCLUSTERIP)
 	}
 	return nil
-}
-
-// partialConfig reads only what finding an existing VIP needs, skipping
-// invalid values: stop and monitor must work even when other parameters
-// are wrong.
-func partialConfig(c *ocf.Context, ip netip.Addr) config {
-	v := c.Params
-	cfg := config{ip: ip, proto: netif.AnyProtocol}
-	cfg.nic, cfg.iflabel = splitNIC(v.Get(pNIC), v.Get(pIflabel))
-	if netif.CheckName(cfg.nic) != nil {
-		cfg.nic = ""
-	}
-	mask := v.Get(pCIDRNetmask)
-	if mask == "" {
-		mask = strings.TrimSpace(c.Env.Get("OCF_RESKEY_netmask"))
-	}
-	if bits, dotted, err := parseNetmask(mask); err == nil && fitNetmask(ip, bits, dotted, mask) == nil {
-		cfg.bits = bits
-	}
-	if p, err := parseProto(v.Get(pProto)); err == nil {
-		cfg.proto = p
-	}
-	return cfg
 }

@@ -115,7 +115,7 @@ func refreshGARP(c *ocf.Context) {
 	if err != nil || link.Loopback || link.NoARP || netif.IsLoopbackName(link.Name) {
 		return
 	}
-	spawnGARP(c, ip, link.Name, c.Params.Int(pARPCountRefresh), time.Now(), nil)
+	spawnGARP(c, ip, link.Name, intOrZero(c.Params, pARPCountRefresh), time.Now(), nil)
 }
 
 func garpPidfileName(ip netip.Addr) string { return "ocfnet-IPaddr2-" + ip.String() + ".garp" }
@@ -236,7 +236,7 @@ func runGARP(c *ocf.Context) error {
 	if ok, err := s.guarded(func() error { return nil }); !ok {
 		return err
 	}
-	every := time.Duration(c.Params.Int(pARPInterval)) * time.Millisecond
+	every := time.Duration(intOrZero(c.Params, pARPInterval)) * time.Millisecond
 	if ip.Is6() {
 		err = s.sendNAs(count, time.Unix(0, at), every)
 	} else {

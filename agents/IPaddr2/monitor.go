@@ -15,7 +15,7 @@ import (
 // address dump, one link lookup.
 func monitor(c *ocf.Context, h host, ip netip.Addr) error {
 	err := check(c, h, ip)
-	if err == nil && c.Params.Int(pARPCountRefresh) > 0 {
+	if err == nil && intOrZero(c.Params, pARPCountRefresh) > 0 {
 		refreshGARP(c)
 	}
 	return err
@@ -96,7 +96,7 @@ func leftover(c *ocf.Context, h host, ip netip.Addr, rec *record) string {
 		}
 	}
 	labelled := rec != nil && rec.AddrLabel
-	if rec == nil && ip.Is6() && c.Params.Bool(pLVSv6Addrlabel) {
+	if rec == nil && ip.Is6() && boolOrFalse(c.Params, pLVSv6Addrlabel) {
 		labelled = true
 	}
 	if labelled {
@@ -120,7 +120,7 @@ func locate(c *ocf.Context, h host, ip netip.Addr, rec *record) ([]netif.Addr, e
 		}
 		return netif.Holding(addrs, ip, rec.Bits, rec.Index), nil
 	}
-	cfg := partialConfig(c, ip)
+	cfg, _ := readConfig(c) // the fields that parsed
 	want := netif.Want{Bits: cfg.bits, Protocol: cfg.proto}
 	if cfg.nic != "" {
 		l, err := h.Link(cfg.nic)
@@ -171,7 +171,7 @@ func checkHeld(c *ocf.Context, h host, a netif.Addr) error {
 		c.Log.Infof("%s on %s is tentative: duplicate address detection has not ended", a.Prefix, link.Name)
 		return ocf.NotRunning.Err()
 	}
-	if c.Params.Bool(pCheckLinkStatus) && (link.OperDown || !link.AdminUp) {
+	if boolOrFalse(c.Params, pCheckLinkStatus) && (link.OperDown || !link.AdminUp) {
 		c.Log.Warnf("%s is on %s, which is down", a.Prefix, link.Name)
 		return ocf.NotRunning.Err()
 	}

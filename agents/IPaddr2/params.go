@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/ocfnet/ocfnet/pkg/netif"
@@ -49,11 +50,11 @@ var params = []ocf.Param{
 		Long: "The interface to add the address to. Empty: the interface of the main routing table's " +
 			"link-scope route that contains the address (longest prefix, then lowest metric). " +
 			"An alternative interface name may be used. The old form nic:label sets iflabel too."},
-	{Name: pCIDRNetmask, Kind: ocf.String, Check: checkNetmask,
+	{Name: pCIDRNetmask, Kind: ocf.Netmask, Aliases: []string{"netmask"},
 		Short: "CIDR netmask",
 		Long: "Prefix length of the address, 1-32 for IPv4 (a dotted-quad mask is converted), 1-128 for IPv6. " +
 			"Empty: the prefix of the route that selects the interface."},
-	{Name: pBroadcast, Kind: ocf.String, Check: checkBroadcast,
+	{Name: pBroadcast, Kind: ocf.String, // parsed by readConfig
 		Short: "Broadcast address",
 		Long: "Broadcast address of the virtual IPv4 address. Empty: that of the interface's address in the same subnet, " +
 			"or computed from the prefix. '+' sets the host bits, '-' clears them. Ignored for IPv6."},
@@ -67,7 +68,7 @@ var params = []ocf.Param{
 		Short: "Keep the IPv6 VIP from being a source address",
 		Long: "IPv6 only: give the address its own address label (RFC 6724) while it runs, " +
 			"so the node never picks it as the source of its own connections, which would break when it moves. Ignored for IPv4."},
-	{Name: pLVSv6AddrlabelVal, Kind: ocf.Integer, Default: "99", Check: checkNonNegative,
+	{Name: pLVSv6AddrlabelVal, Kind: ocf.Integer, Default: "99", Range: labelRange,
 		Short: "IPv6 address label value",
 		Long:  "The label lvs_ipv6_addrlabel gives the address (not one of the default policy's labels 0-13)."},
 	{Name: pMAC, Kind: ocf.String,
@@ -79,15 +80,15 @@ var params = []ocf.Param{
 	{Name: pUniqueClone, Kind: ocf.Boolean, Default: "false",
 		Short: "Create a unique address for each clone instance",
 		Long:  "In a globally-unique clone, add the clone instance number to the last octet of ip, so each instance manages its own address."},
-	{Name: pARPInterval, Kind: ocf.Integer, Default: "200", Check: checkPositive,
+	{Name: pARPInterval, Kind: ocf.Integer, Default: "200", Range: ocf.AtLeast(1),
 		Short: "Milliseconds between gratuitous ARP announcements",
 		Long: "Interval between two announcements (IPv4: an ARP request followed, half an interval later, by an ARP reply; " +
 			"IPv6: an unsolicited neighbor advertisement)."},
-	{Name: pARPCount, Kind: ocf.Integer, Default: "5", Check: checkPositive,
+	{Name: pARPCount, Kind: ocf.Integer, Default: "5", Range: ocf.AtLeast(1),
 		Short: "Number of gratuitous ARP announcements on start",
 		Long: "How many announcements start sends (IPv6: unsolicited neighbor advertisements, after duplicate address detection). " +
 			"The first is on the wire before start returns."},
-	{Name: pARPCountRefresh, Kind: ocf.Integer, Default: "0", Check: checkNonNegative,
+	{Name: pARPCountRefresh, Kind: ocf.Integer, Default: "0", Range: ocf.AtLeast(0),
 		Short: "Gratuitous ARP announcements on each monitor",
 		Long:  "How many announcements each successful monitor sends again (0: none)."},
 	{Name: pARPBg, Kind: ocf.Boolean, Default: "true",
@@ -123,10 +124,14 @@ var params = []ocf.Param{
 	{Name: pCheckLinkStatus, Kind: ocf.Boolean, Default: "true",
 		Short: "Consider the link state",
 		Long:  "With true, monitor reports the address as not running when its interface is down or has no carrier."},
-	{Name: pProto, Kind: ocf.String, Check: checkProto,
+	{Name: pProto, Kind: ocf.String, // parsed by readConfig
 		Short: "Route protocol",
 		Long:  "Only consider routes of this protocol (e.g. kernel, static, or a number) when choosing the interface."},
 }
+
+// labelRange is what an IPv6 address label can be: the kernel takes a
+// 32-bit label but refuses 0xffffffff, its own "no label" value.
+var labelRange = &ocf.Range{Min: 0, Max: math.MaxUint32 - 1}
 
 // unsafeChars are refused in labels and namespace names, which
 // resource-agents passes to a shell: a definition containing them is
@@ -151,30 +156,6 @@ func checkLabel(s string) error {
 	return nil
 }
 
-func checkNetmask(s string) error {
-	_, _, err := parseNetmask(s)
-	return err
-}
-
-func checkBroadcast(s string) error {
-	_, err := parseBroadcast(s)
-	return err
-}
-
-func checkPositive(s string) error {
-	if n, err := ocf.ParseInt(s); err != nil || n <= 0 {
-		return fmt.Errorf("%q must be a positive integer", s)
-	}
-	return nil
-}
-
-func checkNonNegative(s string) error {
-	if n, err := ocf.ParseInt(s); err != nil || n < 0 {
-		return fmt.Errorf("%q must be a non-negative integer", s)
-	}
-	return nil
-}
-
 func checkARPSender(s string) error {
 	switch s {
 	case "send_arp", "iputils_arping", "libnet_arping", "ipoibarping":
@@ -188,9 +169,4 @@ func checkNamespace(s string) error {
 		return fmt.Errorf("%q is not a valid namespace name", s)
 	}
 	return nil
-}
-
-func checkProto(s string) error {
-	_, err := parseProto(s)
-	return err
 }

@@ -76,7 +76,7 @@ func namespaceMissing(c *ocf.Context, ns string, err error) (done bool, _ error)
 // uniqueClone implements unique_clone_address: in a globally-unique clone
 // each instance adds its instance number to the last octet of ip.
 func uniqueClone(c *ocf.Context) error {
-	if !c.Params.Bool(pUniqueClone) {
+	if !boolOrFalse(c.Params, pUniqueClone) {
 		return nil
 	}
 	if unique, _ := ocf.ParseBool(ocf.Meta(c.Env, "globally_unique")); !unique {

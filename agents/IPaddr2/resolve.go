@@ -34,7 +34,6 @@ func resolve(h host, cfg config, addrs []netif.Addr) (target, error) {
 		t.link, want.LinkIndex = l, l.Index
 	}
 	bits := cfg.bits
-	var err error
 	if cfg.nic == "" || bits == 0 {
 		r, err := chooseRoute(h, cfg.ip, want)
 		if err != nil {
@@ -56,8 +55,8 @@ func resolve(h host, cfg config, addrs []netif.Addr) (target, error) {
 			return t, fmt.Errorf("%w: %s is longer than %d characters", errLabel, t.label, ifnameMax)
 		}
 	}
-	t.broadcast, err = broadcastFor(addrs, cfg.broadcast, t.prefix, t.link.Index)
-	return t, err
+	t.broadcast = broadcastFor(addrs, cfg.broadcast, t.prefix, t.link.Index)
+	return t, nil
 }
 
 // errLabel is a label too long for the interface chosen on this node.
@@ -81,20 +80,20 @@ func chooseRoute(h host, ip netip.Addr, want netif.Want) (netif.Route, error) {
 
 // broadcastFor applies the broadcast parameter: an address as given, "+"
 // all host bits set, "-" none set, empty the base address's or computed.
-func broadcastFor(addrs []netif.Addr, param string, p netip.Prefix, linkIndex int) (netip.Addr, error) {
+func broadcastFor(addrs []netif.Addr, b broadcast, p netip.Prefix, linkIndex int) netip.Addr {
 	if p.Addr().Is6() {
-		return netip.Addr{}, nil
+		return netip.Addr{}
 	}
-	switch param {
-	case "+":
-		return netif.Broadcast(p), nil
-	case "-":
+	switch b.rule {
+	case brdOnes:
+		return netif.Broadcast(p)
+	case brdZeros:
 		if p.Bits() >= 31 {
-			return netip.Addr{}, nil
+			return netip.Addr{}
 		}
-		return p.Masked().Addr(), nil
-	case "":
-		return netif.BaseBroadcast(addrs, p, linkIndex), nil
+		return p.Masked().Addr()
+	case brdGiven:
+		return b.addr
 	}
-	return parseBroadcast(param)
+	return netif.BaseBroadcast(addrs, p, linkIndex)
 }

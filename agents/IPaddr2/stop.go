@@ -109,7 +109,7 @@ func ours(c *ocf.Context, h host, ip netip.Addr, rec *record) (held []netif.Addr
 // any prefix counts and known is false. With nic given, only that
 // interface counts, as in monitor.
 func byParams(c *ocf.Context, h host, ip netip.Addr, addrs []netif.Addr) (held []netif.Addr, known bool, err error) {
-	cfg := partialConfig(c, ip)
+	cfg, _ := readConfig(c) // the fields that parsed
 	want := netif.Want{Bits: cfg.bits, Protocol: cfg.proto}
 	if cfg.nic != "" {
 		l, err := h.Link(cfg.nic)
@@ -147,13 +147,13 @@ func finishStop(c *ocf.Context, h host, ip netip.Addr, rec *record) {
 	if rec != nil {
 		restoreLoopback(c, h, *rec)
 		removeAddrLabel(c, h, ip, *rec)
-	} else if ip.Is6() && c.Params.Bool(pLVSv6Addrlabel) {
+	} else if ip.Is6() && boolOrFalse(c.Params, pLVSv6Addrlabel) {
 		// No record (start was interrupted before saving it, or the
 		// state directory was wiped): remove the label start would have
 		// added, as resource-agents does.
-		removeAddrLabel(c, h, ip, record{AddrLabel: true, LabelValue: uint32(c.Params.Int(pLVSv6AddrlabelVal))})
+		removeAddrLabel(c, h, ip, record{AddrLabel: true, LabelValue: uint32(intOrZero(c.Params, pLVSv6AddrlabelVal))})
 	}
-	if c.Params.Bool(pFlushRoutes) {
+	if boolOrFalse(c.Params, pFlushRoutes) {
 		if err := os.WriteFile(routeCacheFlush(ip), []byte("1"), 0); err != nil {
 			c.Log.Warnf("flush_routes: %v", err)
 		}

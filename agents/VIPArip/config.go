@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
-	"strings"
 	"time"
 
 	"github.com/ocfnet/ocfnet/pkg/announce"
@@ -79,28 +78,36 @@ func parseConfig(c *ocf.Context) (config, error) {
 	if err != nil {
 		return config{}, ocf.Fail(ocf.ErrConfigured, "%v", err)
 	}
+	// Every range is declared in params: the conversions below cannot
+	// overflow.
+	n := map[string]int{}
+	for _, name := range []string{pRIPVersion, pMetric, pTakeoverMetric, pTakeoverTime, pInterval, pRouteTag, pPoisonCount} {
+		if n[name], err = v.Int(name); err != nil {
+			return config{}, err
+		}
+	}
 	cfg := config{
 		ip:             ip,
 		nic:            v.Get(pNIC),
-		version:        uint8(v.Int(pRIPVersion)),
-		metric:         uint32(v.Int(pMetric)),
-		takeoverMetric: uint32(v.Int(pTakeoverMetric)),
-		takeoverTime:   time.Duration(v.Int(pTakeoverTime)) * time.Second,
-		interval:       time.Duration(v.Int(pInterval)) * time.Second,
-		tag:            uint16(v.Int(pRouteTag)),
-		poisonCount:    v.Int(pPoisonCount),
+		version:        uint8(n[pRIPVersion]),
+		metric:         uint32(n[pMetric]),
+		takeoverMetric: uint32(n[pTakeoverMetric]),
+		takeoverTime:   time.Duration(n[pTakeoverTime]) * time.Second,
+		interval:       time.Duration(n[pInterval]) * time.Second,
+		tag:            uint16(n[pRouteTag]),
+		poisonCount:    n[pPoisonCount],
 		onNIC:          v.Get(pVIPDevice) == "nic",
 	}
-	if s := v.Get(pSource); s != "" {
-		cfg.source = netip.MustParseAddr(s)
-		// Routers take the source as the route's next hop: the VIP's
-		// route through the VIP itself resolves nowhere.
-		if cfg.source == cfg.ip {
-			return config{}, ocf.Fail(ocf.ErrConfigured, "source %s is the VIP: announce from an address of the node", s)
-		}
+	if cfg.source, err = v.Addr(pSource); err != nil {
+		return config{}, err
 	}
-	for _, f := range strings.Fields(v.Get(pDestination)) {
-		cfg.destinations = append(cfg.destinations, netip.MustParseAddr(f))
+	// Routers take the source as the route's next hop: the VIP's route
+	// through the VIP itself resolves nowhere.
+	if cfg.source == cfg.ip {
+		return config{}, ocf.Fail(ocf.ErrConfigured, "source %s is the VIP: announce from an address of the node", v.Get(pSource))
+	}
+	if cfg.destinations, err = v.Addrs(pDestination); err != nil {
+		return config{}, err
 	}
 	if err := checkFamily(c, cfg); err != nil {
 		return config{}, err
@@ -157,7 +164,11 @@ func checkFamily(c *ocf.Context, cfg config) error {
 // work is 6.
 func parseAuth(c *ocf.Context, cfg *config) error {
 	v := c.Params
-	cfg.auth = announce.Auth{Mode: authModes[v.Get(pAuthMode)], KeyID: uint8(v.Int(pAuthKeyID))}
+	keyID, err := v.Int(pAuthKeyID) // 0-255, declared in params
+	if err != nil {
+		return err
+	}
+	cfg.auth = announce.Auth{Mode: authModes[v.Get(pAuthMode)], KeyID: uint8(keyID)}
 	if cfg.auth.Mode == rip.AuthNone {
 		return nil
 	}

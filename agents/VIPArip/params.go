@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/ocfnet/ocfnet/pkg/netif"
 	"github.com/ocfnet/ocfnet/pkg/ocf"
@@ -38,36 +37,36 @@ var params = []ocf.Param{
 	{Name: pNIC, Kind: ocf.String, Check: netif.CheckName,
 		Short: "Interface to announce on",
 		Long:  "The interface the RIP announcements leave from. Empty: the interface of the default route."},
-	{Name: pSource, Kind: ocf.String, Check: checkAddr,
+	{Name: pSource, Kind: ocf.IPAddr,
 		Short: "Source address of the announcements",
 		Long: "Source address of the announcements; routers use it as the route's next hop. It must be on nic. " +
 			"Empty: the primary address of nic. RIPng: a link-local address, by default nic's."},
-	{Name: pDestination, Kind: ocf.String, Check: checkDestinations,
+	{Name: pDestination, Kind: ocf.IPAddrList,
 		Short: "Where announcements go",
 		Long: "Space-separated destinations: 224.0.0.9 (the RIPv2 default), a subnet broadcast address " +
 			"(as CLUSTERPRO sends, and the RIPv1 default), or routers' unicast addresses. RIPng: ff02::9 (the default) " +
 			"or routers' link-local addresses."},
-	{Name: pRIPVersion, Kind: ocf.Integer, Default: "2", Check: checkVersion,
+	{Name: pRIPVersion, Kind: ocf.Integer, Default: "2", Range: ocf.Between(1, 2, "the RIP version"),
 		Short: "RIP version",
 		Long: "2 (default) or 1. RIPv1 carries no mask, no next hop and no authentication; many routers drop RIPv1 host routes. " +
 			"Ignored for an IPv6 ip (RIPng has one version)."},
-	{Name: pMetric, Kind: ocf.Integer, Default: "2", Check: checkMetric,
+	{Name: pMetric, Kind: ocf.Integer, Default: "2", Range: metricRange,
 		Short: "Steady metric",
 		Long:  "Metric announced once the takeover window is over, 1 to 14 (routers add 1; 16 is unreachable)."},
-	{Name: pTakeoverMetric, Kind: ocf.Integer, Default: "1", Check: checkMetric,
+	{Name: pTakeoverMetric, Kind: ocf.Integer, Default: "1", Range: metricRange,
 		Short: "Takeover metric",
 		Long: "Lower metric announced for takeover_time after start, so routers replace a crashed owner's " +
 			"route at once instead of after RIP's 180 s timeout. 1 to 14, lower than metric."},
-	{Name: pTakeoverTime, Kind: ocf.Integer, Default: "5", Check: checkTakeoverTime,
+	{Name: pTakeoverTime, Kind: ocf.Integer, Default: "5", Range: ocf.Between(0, 9, "the takeover time"),
 		Short: "Takeover window in seconds",
 		Long:  "How long the takeover metric is announced after start, 0 to 9 seconds."},
-	{Name: pInterval, Kind: ocf.Integer, Default: "30", Check: checkInterval,
+	{Name: pInterval, Kind: ocf.Integer, Default: "30", Range: ocf.Between(1, 60, "the interval"),
 		Short: "Seconds between refreshes",
 		Long:  "Interval of the periodic announcements, 1 to 60 seconds (RIP's default is 30; routers expire a route after 180 s)."},
-	{Name: pRouteTag, Kind: ocf.Integer, Default: "0", Check: checkTag,
+	{Name: pRouteTag, Kind: ocf.Integer, Default: "0", Range: ocf.Between(0, 65535, "a route tag"),
 		Short: "Route tag",
 		Long:  "RIPv2 and RIPng route tag, 0 to 65535, for filtering on the routers."},
-	{Name: pPoisonCount, Kind: ocf.Integer, Default: "3", Check: checkPoison,
+	{Name: pPoisonCount, Kind: ocf.Integer, Default: "3", Range: ocf.Between(0, 10, "the poison count"),
 		Short: "Poison announcements on stop",
 		Long:  "How many metric-16 announcements stop sends to withdraw the route at once, 0 to 10 (0: none, for routers with hold-down timers)."},
 	{Name: pVIPDevice, Kind: ocf.String, Default: "lo", Check: checkVIPDevice,
@@ -87,7 +86,7 @@ var params = []ocf.Param{
 			"the key (and the line's LF or CR LF) is not part of it, so the same key gives the same digest either way. " +
 			"The file must be a regular file (or a symlink to one) of at most 1024 octets a line, owned by root, " +
 			"writable by no one else (mode 600 or 400; readable by others only with a warning)."},
-	{Name: pAuthKeyID, Kind: ocf.Integer, Default: "1", Check: checkKeyID,
+	{Name: pAuthKeyID, Kind: ocf.Integer, Default: "1", Range: ocf.Between(0, 255, "a key id"),
 		Short: "Authentication key id",
 		Long:  "Key id of md5 and hmac-sha authentication, 0 to 255, as configured on the routers."},
 	{Name: pZebraBinary, Kind: ocf.String,
@@ -98,38 +97,9 @@ var params = []ocf.Param{
 		Long:  "Accepted for compatibility with ocf:heartbeat:VIPArip and ignored: no quagga is used."},
 }
 
-func checkAddr(s string) error {
-	_, err := ocf.ParseAddr(s)
-	return err
-}
-
-func checkDestinations(s string) error {
-	for _, f := range strings.Fields(s) {
-		if err := checkAddr(f); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func intIn(s string, lo, hi int, what string) error {
-	n, err := ocf.ParseInt(s)
-	if err != nil || n < lo || n > hi {
-		return fmt.Errorf("%q: %s must be %d to %d", s, what, lo, hi)
-	}
-	return nil
-}
-
-func checkVersion(s string) error { return intIn(s, 1, 2, "the RIP version") }
-
-// checkMetric allows 1 to 14: a router adds 1 to what it hears (RFC 2453
+// metricRange allows 1 to 14: a router adds 1 to what it hears (RFC 2453
 // §3.9.2), so 15 arrives as 16, unreachable, and the route is never used.
-func checkMetric(s string) error       { return intIn(s, 1, 14, "a metric") }
-func checkTakeoverTime(s string) error { return intIn(s, 0, 9, "the takeover time") }
-func checkInterval(s string) error     { return intIn(s, 1, 60, "the interval") }
-func checkTag(s string) error          { return intIn(s, 0, 65535, "a route tag") }
-func checkPoison(s string) error       { return intIn(s, 0, 10, "the poison count") }
-func checkKeyID(s string) error        { return intIn(s, 0, 255, "a key id") }
+var metricRange = ocf.Between(1, 14, "a metric")
 
 func checkVIPDevice(s string) error {
 	if s != "lo" && s != "nic" {

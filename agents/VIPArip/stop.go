@@ -54,7 +54,12 @@ func withdraw(c *ocf.Context, h host, reg announce.Registry, ip netip.Addr) erro
 	if e == nil {
 		e = fromParams(c, h)
 	}
-	if n := c.Params.Int(pPoisonCount); e != nil && n > 0 {
+	n, err := c.Params.Int(pPoisonCount)
+	if err != nil {
+		// start refuses such a value; stop still removes the VIP.
+		c.Log.Warnf("%v: no poison sent", err)
+	}
+	if e != nil && n > 0 {
 		tr := announce.NewTransport()
 		err := announce.Poison(reg, tr.Send, *e, n, poisonGap, clock.Now)
 		tr.Close()

@@ -2,6 +2,7 @@ package ocf
 
 import (
 	"fmt"
+	"math"
 	"net/netip"
 	"strconv"
 	"strings"
@@ -17,7 +18,9 @@ const (
 	String Kind = iota
 	Integer
 	Boolean
-	IPAddr // an IPv4 or IPv6 address, no prefix
+	IPAddr     // an IPv4 or IPv6 address, no prefix
+	IPAddrList // IPAddr values separated by white space
+	Netmask    // a prefix length 1-128, or a contiguous IPv4 dotted-quad mask
 )
 
 func (k Kind) contentType() string {
@@ -41,13 +44,52 @@ type Param struct {
 	Secret   bool   // never logged (keys, passwords)
 	Short    string // one line for shortdesc and --help
 	Long     string // longdesc
-	// Check validates a non-empty value beyond its kind. Its error becomes
-	// the exit reason of a validation failure.
+	// Range bounds an Integer parameter; nil accepts any integer.
+	Range *Range
+	// Aliases are other names the value may be given under (as
+	// OCF_RESKEY_<alias>), undocumented ones of the agents replaced; the
+	// parameter's own name wins when both are given.
+	Aliases []string
+	// Check validates a non-empty value beyond its kind and range. Its
+	// error becomes the exit reason of a validation failure.
 	Check func(string) error
 }
 
-// validate checks a value against the parameter's kind and Check. Empty
-// values are left to the Required check.
+// Range is the inclusive range of an Integer parameter.
+type Range struct {
+	Min, Max int
+	// What names the value in the error of a two-sided range, e.g. "a
+	// metric" gives `"15": a metric must be 1 to 14`. Without it the
+	// error states the bound that was crossed.
+	What string
+}
+
+// Between is the range lo..hi of what.
+func Between(lo, hi int, what string) *Range { return &Range{Min: lo, Max: hi, What: what} }
+
+// AtLeast is the range lo and up.
+func AtLeast(lo int) *Range { return &Range{Min: lo, Max: math.MaxInt} }
+
+// check reports n outside the range, s being the value as given.
+func (r *Range) check(n int, s string) error {
+	switch {
+	case r == nil || (n >= r.Min && n <= r.Max):
+		return nil
+	case r.What != "":
+		return fmt.Errorf("%q: %s must be %d to %d", s, r.What, r.Min, r.Max)
+	case n > r.Max:
+		return fmt.Errorf("%q must be at most %d", s, r.Max)
+	case r.Min == 1:
+		return fmt.Errorf("%q must be a positive integer", s)
+	case r.Min == 0:
+		return fmt.Errorf("%q must be a non-negative integer", s)
+	}
+	return fmt.Errorf("%q must be at least %d", s, r.Min)
+}
+
+// validate checks a value against the parameter's kind, range and Check,
+// with the same parsers the typed getters use. Empty values are left to
+// the Required check.
 func (p Param) validate(v string) error {
 	if v == "" {
 		return nil
@@ -55,16 +97,40 @@ func (p Param) validate(v string) error {
 	var err error
 	switch p.Kind {
 	case Integer:
-		_, err = ParseInt(v)
+		_, err = p.parseInt(v)
 	case Boolean:
 		_, err = ParseBool(v)
 	case IPAddr:
 		_, err = ParseAddr(v)
+	case IPAddrList:
+		_, err = parseAddrs(v)
+	case Netmask:
+		_, _, err = ParseNetmask(v)
 	}
-	if err == nil && p.Check != nil {
-		err = p.Check(v)
+	if err != nil {
+		return err
 	}
-	return err
+	return p.check(v)
+}
+
+// check applies the parameter's own Check to a value of its kind.
+func (p Param) check(v string) error {
+	if p.Check == nil {
+		return nil
+	}
+	return p.Check(v)
+}
+
+// parseInt parses an Integer value within the declared range.
+func (p Param) parseInt(s string) (int, error) {
+	n, err := ParseInt(s)
+	if err != nil {
+		return 0, err
+	}
+	if err := p.Range.check(n, s); err != nil {
+		return 0, err
+	}
+	return n, nil
 }
 
 // Truth values accepted by resource-agents' ocf_is_true and their
@@ -118,4 +184,45 @@ func ParseAddr(s string) (netip.Addr, error) {
 		return netip.Addr{}, fmt.Errorf("%q is not a plain IPv4 or IPv6 address", s)
 	}
 	return a, nil
+}
+
+// parseAddrs parses white-space separated addresses.
+func parseAddrs(s string) ([]netip.Addr, error) {
+	var out []netip.Addr
+	for _, f := range strings.Fields(s) {
+		a, err := ParseAddr(f)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}
+
+// ParseNetmask parses a prefix length from 1 to 128 or a contiguous
+// dotted-quad IPv4 mask; dotted reports the latter, so that the caller can
+// warn (resource-agents converts it) and refuse it for IPv6. Which lengths
+// fit the address family is the caller's check: it needs the address.
+func ParseNetmask(s string) (bits int, dotted bool, err error) {
+	if n, err := ParseInt(s); err == nil {
+		if n < 1 || n > 128 {
+			return 0, false, fmt.Errorf("%q is not a prefix length from 1 to 128", s)
+		}
+		return n, false, nil
+	}
+	a, err := netip.ParseAddr(s)
+	if err != nil || !a.Is4() {
+		return 0, false, fmt.Errorf("%q is neither a prefix length nor a netmask", s)
+	}
+	m := a.As4()
+	u := uint32(m[0])<<24 | uint32(m[1])<<16 | uint32(m[2])<<8 | uint32(m[3])
+	n := 0
+	for u&0x80000000 != 0 {
+		n++
+		u <<= 1
+	}
+	if u != 0 || n == 0 {
+		return 0, false, fmt.Errorf("%q is not a contiguous netmask", s)
+	}
+	return n, true, nil
 }

@@ -50,11 +50,7 @@ func Run(a *Agent, args []string, env Env, stdout, stderr io.Writer, opts ...Opt
 		o(&sys)
 	}
 	vals := newValues(a.Params)
-	for _, p := range a.Params {
-		if v, ok := env.Lookup(reskey(p.Name)); ok {
-			vals.Set(p.Name, v)
-		}
-	}
+	vals.load(a.Params, env)
 	cl, err := a.parseFlags(args[1:], vals, stdout)
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n%s\n", a.Name, err, a.usageLine())

@@ -98,13 +98,13 @@ func TestRunParameters(t *testing.T) {
 			}
 		}},
 		{"default", []string{"start"}, MapEnv{}, func(t *testing.T, c *Context) {
-			if got := c.Params.Int("count"); got != 5 {
-				t.Errorf("count %d, want default 5", got)
+			if got, err := c.Params.Int("count"); got != 5 || err != nil {
+				t.Errorf("count %d, %v, want default 5", got, err)
 			}
 		}},
 		{"empty value takes default", []string{"start"}, MapEnv{"OCF_RESKEY_count": ""}, func(t *testing.T, c *Context) {
-			if got := c.Params.Int("count"); got != 5 || !c.Params.IsSet("count") {
-				t.Errorf("count %d set %v", got, c.Params.IsSet("count"))
+			if got, err := c.Params.Int("count"); got != 5 || err != nil || !c.Params.IsSet("count") {
+				t.Errorf("count %d, %v, set %v", got, err, c.Params.IsSet("count"))
 			}
 		}},
 		{"flag beats env", []string{"--ip", "10.0.0.9", "start"}, MapEnv{"OCF_RESKEY_ip": "10.0.0.1"}, func(t *testing.T, c *Context) {
@@ -113,8 +113,8 @@ func TestRunParameters(t *testing.T) {
 			}
 		}},
 		{"flag after action, equals form", []string{"start", "--count=7"}, MapEnv{}, func(t *testing.T, c *Context) {
-			if got := c.Params.Int("count"); got != 7 {
-				t.Errorf("count %d", got)
+			if got, err := c.Params.Int("count"); got != 7 || err != nil {
+				t.Errorf("count %d, %v", got, err)
 			}
 		}},
 		{"probe without interval", []string{"start"}, MapEnv{}, func(t *testing.T, c *Context) {

@@ -35,10 +35,10 @@ func needsAgent(tr *trace, needs Needs, closed *int) *Agent {
 	}
 	return &Agent{
 		Name:   "Test",
-		Params: []Param{{Name: "ip"}, {Name: "done", Kind: Boolean}},
+		Params: []Param{{Name: "ip"}, {Name: "done", Kind: Boolean, Default: "false"}},
 		Prepare: func(c *Context) (bool, error) {
 			*tr = append(*tr, "prepare")
-			return c.Params.Bool("done"), nil
+			return c.Params.Bool("done")
 		},
 		OpenHost: func() (Host, error) {
 			*tr = append(*tr, "open")
