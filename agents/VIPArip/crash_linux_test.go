@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/ocfnet/ocfnet/internal/testnet"
-	"github.com/ocfnet/ocfnet/pkg/ocf"
+	"github.com/ocfnet/ocfnet/pkg/proc"
 	"github.com/ocfnet/ocfnet/pkg/rip"
 	"golang.org/x/sys/unix"
 )
@@ -336,7 +336,7 @@ func TestLinuxVIPRemovedByHand(t *testing.T) {
 		}
 	}
 	l.s1.expect(t, 7, "monitor", append(p, recv)...)
-	for deadline := time.Now().Add(5 * time.Second); ocf.ProcAlive(pid); time.Sleep(50 * time.Millisecond) {
+	for deadline := time.Now().Add(5 * time.Second); proc.Alive(pid); time.Sleep(50 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatal("the announcer runs on with nothing left to announce")
 		}

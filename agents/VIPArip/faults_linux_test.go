@@ -14,7 +14,7 @@ import (
 
 	"github.com/ocfnet/ocfnet/internal/testnet"
 	"github.com/ocfnet/ocfnet/pkg/announce"
-	"github.com/ocfnet/ocfnet/pkg/ocf"
+	"github.com/ocfnet/ocfnet/pkg/proc"
 )
 
 // TestLinuxFaults kills start, stop and the announcer with SIGKILL (as a
@@ -211,7 +211,7 @@ func (f *faults) killAnnouncer() {
 		return
 	}
 	syscall.Kill(pid, syscall.SIGKILL)
-	for deadline := time.Now().Add(5 * time.Second); ocf.ProcAlive(pid); time.Sleep(time.Millisecond) {
+	for deadline := time.Now().Add(5 * time.Second); proc.Alive(pid); time.Sleep(time.Millisecond) {
 		if time.Now().After(deadline) {
 			f.t.Errorf("announcer %d alive 5 s after SIGKILL", pid) // not Fatal: also called from a goroutine
 			return

@@ -11,7 +11,8 @@ import (
 
 	"github.com/ocfnet/ocfnet/internal/agenttest"
 	"github.com/ocfnet/ocfnet/internal/testnet"
-	"github.com/ocfnet/ocfnet/pkg/ocf"
+	"github.com/ocfnet/ocfnet/pkg/proc"
+	"github.com/ocfnet/ocfnet/pkg/statefile"
 )
 
 // agentBin is the agent built once, world-traversable for ocf-tester.
@@ -67,8 +68,8 @@ func (n *node) announcer() int { return n.announcerWithin(10 * time.Second) }
 // announcer waits less, as it waits the whole time.
 func (n *node) announcerWithin(wait time.Duration) int {
 	for deadline := time.Now().Add(wait); ; time.Sleep(10 * time.Millisecond) {
-		pid, _ := ocf.ReadPidFile(filepath.Join(n.rsctmp, "ocfnet-VIPArip", "announcer.pid"))
-		if pid != 0 && ocf.ProcAlive(pid) {
+		pid, _ := statefile.ReadPid(filepath.Join(n.rsctmp, "ocfnet-VIPArip", "announcer.pid"))
+		if pid != 0 && proc.Alive(pid) {
 			return pid
 		}
 		if time.Now().After(deadline) {
@@ -91,7 +92,7 @@ func (n *node) killAnnouncer(t testing.TB) {
 	}
 	// kill returns before the process has died; what follows (a monitor
 	// that must see it dead) needs it gone.
-	for deadline := time.Now().Add(10 * time.Second); ocf.ProcAlive(pid); time.Sleep(5 * time.Millisecond) {
+	for deadline := time.Now().Add(10 * time.Second); proc.Alive(pid); time.Sleep(5 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatalf("announcer %d still alive 10 s after SIGKILL", pid)
 		}

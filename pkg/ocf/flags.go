@@ -11,6 +11,7 @@ import (
 // commandLine is what the command line asked for besides parameters.
 type commandLine struct {
 	action  string
+	inputs  []string // the words after the action: a helper's inputs
 	help    bool
 	version bool
 	man     bool
@@ -42,7 +43,7 @@ func (a *Agent) parseFlags(args []string, vals *Values, stdout io.Writer) (comma
 		}
 	})
 	if fs.NArg() > 0 {
-		cl.action = fs.Arg(0)
+		cl.action, cl.inputs = fs.Arg(0), fs.Args()[1:]
 	}
 	if cl.help {
 		a.writeHelp(stdout, fs)

@@ -65,7 +65,7 @@ func Run(a *Agent, args []string, env Env, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, a.usageLine())
 		return int(ErrUnimplemented)
 	}
-	return a.runAction(act, vals, env, filepath.Base(args[0]), stdout, stderr)
+	return a.runAction(act, cl.inputs, vals, env, filepath.Base(args[0]), stdout, stderr)
 }
 
 func (a *Agent) writeMetaData(stdout, stderr io.Writer) int {
@@ -80,7 +80,7 @@ func (a *Agent) writeMetaData(stdout, stderr io.Writer) int {
 	return int(Success)
 }
 
-func (a *Agent) runAction(act Action, vals *Values, env Env, prog string, stdout, stderr io.Writer) int {
+func (a *Agent) runAction(act Action, inputs []string, vals *Values, env Env, prog string, stdout, stderr io.Writer) int {
 	log := newLogger(env, prog, stderr)
 	defer log.close()
 	// Finish before the executor's SIGKILL: keep a tenth of the timeout.
@@ -88,7 +88,7 @@ func (a *Agent) runAction(act Action, vals *Values, env Env, prog string, stdout
 	ctx, cancel := context.WithTimeout(context.Background(), budget-budget/10)
 	defer cancel()
 	c := &Context{
-		Context: ctx, Agent: a, Action: act.Name, Params: vals, Env: env,
+		Context: ctx, Agent: a, Action: act.Name, Inputs: inputs, Params: vals, Env: env,
 		Stdout: stdout, Stderr: stderr, Log: log, Interval: interval(env),
 	}
 	log.Debugf("%s %s: %s", a.Name, act.Name, vals)
