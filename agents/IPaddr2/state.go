@@ -33,17 +33,6 @@ type record struct {
 	LabelValue uint32 `json:"label_value,omitempty"`
 }
 
-// storedRecord is a record as read: the record, and the fields earlier
-// versions wrote and nothing reads (the interface's name, the label, and
-// whether start set the link up). They are accepted, so that a record
-// written before an upgrade still reads strictly, and never written.
-type storedRecord struct {
-	record
-	NIC       string `json:"nic,omitempty"`
-	Label     string `json:"label,omitempty"`
-	BroughtUp bool   `json:"brought_up,omitempty"`
-}
-
 // inherit keeps what an earlier record promised to undo: a start over the
 // record of a killed start or stop must not forget the loopback copies
 // that one removed, nor the address label it added.
@@ -77,12 +66,63 @@ func loadRecord(c *ocf.Context, ip netip.Addr) (*record, error) {
 	if err != nil {
 		return nil, err
 	}
-	var r storedRecord
-	if err := statefile.DecodeJSON(b, &r); err != nil {
+	r, err := decodeRecord(b)
+	if err != nil {
 		c.Log.Warnf("ignoring unreadable state file %s: %v", c.StateFile(recordName(ip)), err)
 		return nil, nil
 	}
-	return &r.record, nil
+	return &r, nil
+}
+
+// decodeRecord decodes a record strictly: what saveRecord writes, and the
+// fields earlier versions wrote and nothing reads (the interface's name,
+// the label, and whether start set the link up), accepted so that a
+// record written before an upgrade still reads, and never written again.
+// By hand rather than through reflection: every recurring monitor reads
+// the record (see statefile.DecodeObject).
+func decodeRecord(b []byte) (record, error) {
+	var r record
+	err := statefile.DecodeObject(b, func(name string, v any) (err error) {
+		var n int64
+		switch name {
+		case "index":
+			n, err = statefile.Int(v, 32)
+			r.Index = int(n)
+		case "bits":
+			n, err = statefile.Int(v, 32)
+			r.Bits = int(n)
+		case "loop_index":
+			n, err = statefile.Int(v, 32)
+			r.LoopIndex = int(n)
+		case "label_value":
+			n, err = statefile.Int(v, 33)
+			r.LabelValue = uint32(n)
+			if n < 0 || n > 1<<32-1 {
+				err = fmt.Errorf("%d out of range", n)
+			}
+		case "addr_label":
+			r.AddrLabel, err = statefile.Bool(v)
+		case "loopback":
+			var list []string
+			if list, err = statefile.Strings(v); err != nil {
+				return err
+			}
+			r.Loopback = make([]netip.Prefix, len(list))
+			for i, p := range list {
+				if r.Loopback[i], err = netip.ParsePrefix(p); err != nil {
+					return err
+				}
+			}
+		case "nic", "label":
+			_, err = statefile.String(v)
+		case "brought_up":
+			_, err = statefile.Bool(v)
+		default:
+			return statefile.ErrUnknownField
+		}
+		return err
+	})
+	return r, err
 }
 
 func saveRecord(c *ocf.Context, ip netip.Addr, r record) error {

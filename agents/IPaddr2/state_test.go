@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/ocfnet/ocfnet/pkg/ocf"
-	"github.com/ocfnet/ocfnet/pkg/statefile"
 )
 
 func TestRecordInherit(t *testing.T) {
@@ -75,14 +74,21 @@ func TestRecordFile(t *testing.T) {
 			&record{Index: 3, Bits: 64, AddrLabel: true, LabelValue: 99}},
 		{"an unknown field", `{"index":3,"bits":24,"owner":"x"}`, nil},
 		{"garbled", `{"index":3,`, nil},
+		{"a field of the wrong type", `{"index":"3","bits":24}`, nil},
+		{"a repeated field", `{"index":3,"index":4,"bits":24}`, nil},
+		{"a nested object", `{"index":3,"bits":{"v":24}}`, nil},
+		{"a second object", `{"index":3,"bits":24}{}`, nil},
+		{"a label value out of range", `{"index":3,"bits":64,"addr_label":true,"label_value":4294967296}`, nil},
+		{"a loopback copy that is no prefix", `{"index":3,"bits":24,"loopback":["x"],"loop_index":1}`, nil},
+		{"not an object", `[1,2]`, nil},
+		{"empty", ``, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var stored storedRecord
-			err := statefile.DecodeJSON([]byte(tt.text), &stored)
+			r, err := decodeRecord([]byte(tt.text))
 			var got *record
 			if err == nil {
-				got = &stored.record
+				got = &r
 			}
 			if !reflect.DeepEqual(got, tt.want) {
 				t.Fatalf("decoded %+v, %v; want %+v", got, err, tt.want)
