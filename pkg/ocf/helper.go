@@ -14,7 +14,7 @@ import (
 
 // Helper is one kind of an agent's detached helper processes (IPaddr2's
 // ARP sender, VIPArip's announcer): the agent re-executed with a hidden
-// action (Spawn), recognised by a pid file checked against /proc (alive,
+// action (spawn), recognised by a pid file checked against /proc (alive,
 // not a zombie, and its command line), ended by a signal.
 //
 // Its command line is its only input channel and its identity: the
@@ -26,16 +26,17 @@ type Helper struct {
 	PidFile string // path of the pid file
 }
 
-// Start spawns the helper with inputs after its Key. files become its
-// descriptors 3, 4, ...; env is appended to the environment Spawn gives
-// it. It returns the pid; recording it (Record) is the caller's, or the
+// Start spawns the helper with inputs after its Key, detached: in its own
+// session, stdio on /dev/null, with the action's parameters (secrets
+// left out) in its environment. files become its descriptors 3, 4, ...;
+// env is appended to its environment. It returns the pid; recording it (Record) is the caller's, or the
 // helper's own, business.
 func (h Helper) Start(c *Context, inputs []string, files []*os.File, env ...string) (int, error) {
 	var words []string
 	if h.Key != "" {
 		words = append(words, h.Key)
 	}
-	return c.Spawn(h.Action, append(words, inputs...), files, env...)
+	return c.spawn(h.Action, append(words, inputs...), files, env...)
 }
 
 // Is reports whether pid is alive and is this helper: a pid from a pid
