@@ -1,7 +1,6 @@
 package ocf
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -85,8 +84,8 @@ func (a *Agent) runAction(act Action, inputs []string, vals *Values, env Env, pr
 	defer log.close()
 	// Finish before the executor's SIGKILL: keep a tenth of the timeout.
 	budget := timeout(env, defaultTimeout)
-	ctx, cancel := context.WithTimeout(context.Background(), budget-budget/10)
-	defer cancel()
+	ctx := newDeadline(time.Now().Add(budget - budget/10))
+	defer ctx.stop()
 	c := &Context{
 		Context: ctx, Agent: a, Action: act.Name, Inputs: inputs, Params: vals, Env: env,
 		Stdout: stdout, Stderr: stderr, Log: log, Interval: interval(env),

@@ -5,10 +5,11 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"syscall"
+
+	"golang.org/x/sys/unix"
 )
 
 // tmpMarker names Write's temp files: ".<name>.tmp-<random>".
@@ -63,30 +64,45 @@ const maxSize = 64 << 10
 // symbolic link, never blocks on a FIFO and reads only regular files of
 // at most 64 KiB, so a file planted or garbled in the state directory is
 // an error, not a hang. A missing file is os.ErrNotExist.
+//
+// It reads with plain system calls, not an os.File: opening a file
+// without blocking makes os register it with the runtime's poller, whose
+// set-up a recurring monitor would pay for every time, for a file of a
+// few dozen bytes.
 func Read(path string) ([]byte, error) {
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0)
-	if err != nil {
-		if errors.Is(err, syscall.ELOOP) {
-			return nil, fmt.Errorf("%s: %w: a symbolic link", path, ErrUnsafe)
-		}
-		return nil, err
+	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_NOFOLLOW|unix.O_NONBLOCK|unix.O_CLOEXEC, 0)
+	if err == unix.ELOOP {
+		return nil, fmt.Errorf("%s: %w: a symbolic link", path, ErrUnsafe)
 	}
-	defer f.Close()
-	fi, err := f.Stat()
 	if err != nil {
-		return nil, err
+		return nil, &os.PathError{Op: "open", Path: path, Err: err}
 	}
-	if !fi.Mode().IsRegular() {
+	defer unix.Close(fd)
+	var st unix.Stat_t
+	if err := unix.Fstat(fd, &st); err != nil {
+		return nil, &os.PathError{Op: "stat", Path: path, Err: err}
+	}
+	if st.Mode&unix.S_IFMT != unix.S_IFREG {
 		return nil, fmt.Errorf("%s: not a regular file", path)
 	}
-	b, err := io.ReadAll(io.LimitReader(f, maxSize+1))
-	if err != nil {
-		return nil, err
+	b := make([]byte, 0, min(st.Size, maxSize)+1)
+	for len(b) <= maxSize {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := unix.Read(fd, b[len(b):min(cap(b), maxSize+1)])
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return nil, &os.PathError{Op: "read", Path: path, Err: err}
+		}
+		if n == 0 {
+			return b, nil
+		}
+		b = b[:len(b)+n]
 	}
-	if len(b) > maxSize {
-		return nil, fmt.Errorf("%s: larger than %d bytes", path, maxSize)
-	}
-	return b, nil
+	return nil, fmt.Errorf("%s: larger than %d bytes", path, maxSize)
 }
 
 // Remove removes the state file at path; one that is already gone is no
