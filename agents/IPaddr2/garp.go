@@ -141,7 +141,8 @@ func spawnGARP(c *ocf.Context, ip netip.Addr, nic string, count int, at time.Tim
 		files = append(files, sock)
 	}
 	h := garpHelper(c, ip)
-	pid, err := h.Start(c, []string{nic, strconv.Itoa(count), strconv.FormatInt(at.UnixNano(), 10), strconv.FormatInt(every.Milliseconds(), 10)}, files,
+	inputs := []string{nic, strconv.Itoa(count), strconv.FormatInt(at.UnixNano(), 10), strconv.FormatInt(every.Milliseconds(), 10)}
+	pid, err := h.Start(c, inputs, files,
 		// The sender must not apply the clone rewrite to ip a second time.
 		"OCF_RESKEY_"+pUniqueClone+"=false")
 	if err != nil {
