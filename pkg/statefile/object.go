@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
 )
 
@@ -49,7 +50,7 @@ func DecodeObject(b []byte, member func(name string, v any) error) error {
 	if _, err := d.Token(); err != nil { // the closing brace
 		return err
 	}
-	if _, err := d.Token(); err == nil {
+	if _, err := d.Token(); err != io.EOF {
 		return errors.New("data after the JSON object")
 	}
 	return nil
