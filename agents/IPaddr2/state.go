@@ -83,23 +83,22 @@ func loadRecord(c *ocf.Context, ip netip.Addr) (*record, error) {
 func decodeRecord(b []byte) (record, error) {
 	var r record
 	err := statefile.DecodeObject(b, func(name string, v any) (err error) {
-		var n int64
+		toInt := func(dst *int) error {
+			n, err := statefile.Int(v, 32)
+			*dst = int(n)
+			return err
+		}
 		switch name {
 		case "index":
-			n, err = statefile.Int(v, 32)
-			r.Index = int(n)
+			err = toInt(&r.Index)
 		case "bits":
-			n, err = statefile.Int(v, 32)
-			r.Bits = int(n)
+			err = toInt(&r.Bits)
 		case "loop_index":
-			n, err = statefile.Int(v, 32)
-			r.LoopIndex = int(n)
+			err = toInt(&r.LoopIndex)
 		case "label_value":
-			n, err = statefile.Int(v, 33)
+			var n uint64
+			n, err = statefile.Uint(v, 32)
 			r.LabelValue = uint32(n)
-			if n < 0 || n > 1<<32-1 {
-				err = fmt.Errorf("%d out of range", n)
-			}
 		case "addr_label":
 			r.AddrLabel, err = statefile.Bool(v)
 		case "loopback":

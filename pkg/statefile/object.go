@@ -91,6 +91,16 @@ func Int(v any, bitSize int) (int64, error) {
 	return strconv.ParseInt(string(n), 10, bitSize)
 }
 
+// Uint returns v, a member's value, as an unsigned integer of bitSize
+// bits.
+func Uint(v any, bitSize int) (uint64, error) {
+	n, ok := v.(json.Number)
+	if !ok {
+		return 0, fmt.Errorf("%v is not a number", v)
+	}
+	return strconv.ParseUint(string(n), 10, bitSize)
+}
+
 // String returns v, a member's value, as a string.
 func String(v any) (string, error) {
 	s, ok := v.(string)
