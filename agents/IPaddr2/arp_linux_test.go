@@ -11,7 +11,8 @@ import (
 	"github.com/mdlayher/arp"
 	"github.com/ocfnet/ocfnet/internal/testnet"
 	"github.com/ocfnet/ocfnet/pkg/garp"
-	"github.com/ocfnet/ocfnet/pkg/ocf"
+	"github.com/ocfnet/ocfnet/pkg/proc"
+	"github.com/ocfnet/ocfnet/pkg/statefile"
 )
 
 // watcher records the ARP packets announcing an address seen on a peer,
@@ -174,8 +175,8 @@ func TestLinuxStopEndsSender(t *testing.T) {
 	w := watch(t, peer, "eth0", netip.MustParseAddr(vip))
 	n.must(t, "start", "ip="+vip, "arp_count=50", "arp_interval=100")
 	pidfile := n.rsctmp + "/ocfnet-IPaddr2-" + vip + ".garp"
-	pid, err := ocf.ReadPidFile(pidfile)
-	if err != nil || pid == 0 || !ocf.ProcAlive(pid) {
+	pid, err := statefile.ReadPid(pidfile)
+	if err != nil || pid == 0 || !proc.Alive(pid) {
 		t.Fatalf("no detached sender running (pid %d, %v)", pid, err)
 	}
 	w.wait(t, 4) // the sender is announcing
@@ -185,7 +186,7 @@ func TestLinuxStopEndsSender(t *testing.T) {
 	if late := w.mark(t, n.ns, "eth0") - atStop; late != 0 {
 		t.Errorf("%d announcements after stop returned", late)
 	}
-	if ocf.ProcAlive(pid) {
+	if proc.Alive(pid) {
 		t.Errorf("sender %d still alive after stop", pid)
 	}
 	if _, err := os.Stat(pidfile); err == nil {

@@ -16,7 +16,7 @@ import (
 	"github.com/ocfnet/ocfnet/internal/testnet"
 	"github.com/ocfnet/ocfnet/pkg/garp"
 	"github.com/ocfnet/ocfnet/pkg/netif"
-	"github.com/ocfnet/ocfnet/pkg/ocf"
+	"github.com/ocfnet/ocfnet/pkg/proc"
 )
 
 // Helpers of the fault-injection tests: agent runs that may be killed,
@@ -121,9 +121,9 @@ func sendersOf(rsctmp string, ip netip.Addr) []int {
 		if err != nil {
 			continue
 		}
-		args, err := ocf.ProcArgs(pid)
+		args, err := proc.Args(pid)
 		if err == nil && len(args) >= 3 && args[1] == garpAction && args[2] == ip.String() &&
-			procEnv(pid, "HA_RSCTMP") == rsctmp && ocf.ProcAlive(pid) {
+			proc.Env(pid, "HA_RSCTMP") == rsctmp && proc.Alive(pid) {
 			out = append(out, pid)
 		}
 	}

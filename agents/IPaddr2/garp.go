@@ -4,9 +4,7 @@ import (
 	"errors"
 	"net/netip"
 	"os"
-	"slices"
 	"strconv"
-	"strings"
 	"syscall"
 	"time"
 
@@ -19,13 +17,11 @@ import (
 // announcements start does not wait for.
 const garpAction = "_garp"
 
-// Environment of the detached sender.
-const (
-	envGARPIP    = "OCFNET_GARP_IP"
-	envGARPNIC   = "OCFNET_GARP_NIC"
-	envGARPCount = "OCFNET_GARP_COUNT"
-	envGARPAt    = "OCFNET_GARP_AT" // unix nanoseconds of the first pair
-)
+// garpHelper is ip's detached sender. Its command line carries all it
+// is told: "IPaddr2 _garp <ip> <nic> <count> <first, unix ns> <interval, ms>".
+func garpHelper(c *ocf.Context, ip netip.Addr) ocf.Helper {
+	return ocf.Helper{Action: garpAction, Key: ip.String(), PidFile: c.StateFile(garpPidfileName(ip))}
+}
 
 func interval(cfg config) time.Duration { return time.Duration(cfg.arpInterval) * time.Millisecond }
 
@@ -65,7 +61,7 @@ func announce(c *ocf.Context, cfg config, t target) {
 	// releasing it and start does not wait out the kernel's grace period
 	// on close (see garp.Conn.File). Without a sender it is closed here.
 	f, err := conn.File()
-	if err != nil || !spawnGARP(c, ip, t.link.Name, cfg.arpCount-1, first.Add(every), f) {
+	if err != nil || !spawnGARP(c, ip, t.link.Name, cfg.arpCount-1, first.Add(every), every, f) {
 		conn.Close()
 	}
 }
@@ -90,7 +86,7 @@ func announceNA(c *ocf.Context, cfg config, t target) {
 		c.Log.Warnf("neighbor advertisement: %v", err)
 	}
 	if count < cfg.arpCount {
-		spawnGARP(c, cfg.ip, t.link.Name, cfg.arpCount-1, first.Add(every), nil)
+		spawnGARP(c, cfg.ip, t.link.Name, cfg.arpCount-1, first.Add(every), every, nil)
 	}
 }
 
@@ -115,7 +111,8 @@ func refreshGARP(c *ocf.Context) {
 	if err != nil || link.Loopback || link.NoARP || netif.IsLoopbackName(link.Name) {
 		return
 	}
-	spawnGARP(c, ip, link.Name, intOrZero(c.Params, pARPCountRefresh), time.Now(), nil)
+	spawnGARP(c, ip, link.Name, intOrZero(c.Params, pARPCountRefresh), time.Now(),
+		time.Duration(intOrZero(c.Params, pARPInterval))*time.Millisecond, nil)
 }
 
 func garpPidfileName(ip netip.Addr) string { return "ocfnet-IPaddr2-" + ip.String() + ".garp" }
@@ -128,9 +125,8 @@ func garpPidfileName(ip netip.Addr) string { return "ocfnet-IPaddr2-" + ip.Strin
 // recorded (the pid file cannot be written, or this action was killed
 // in between) would be invisible to stop: it is killed here, and if this
 // action dies first it finds itself unrecorded and exits without a packet.
-func spawnGARP(c *ocf.Context, ip netip.Addr, nic string, count int, at time.Time, sock *os.File) bool {
-	pidfile, err := c.StatePath(garpPidfileName(ip))
-	if err != nil {
+func spawnGARP(c *ocf.Context, ip netip.Addr, nic string, count int, at time.Time, every time.Duration, sock *os.File) bool {
+	if _, err := c.StateDir(); err != nil {
 		c.Log.Warnf("gratuitous ARP: %v", err)
 		return false
 	}
@@ -144,9 +140,9 @@ func spawnGARP(c *ocf.Context, ip netip.Addr, nic string, count int, at time.Tim
 	if sock != nil {
 		files = append(files, sock)
 	}
-	pid, err := c.Spawn(garpAction, []string{ip.String()}, files,
-		envGARPIP+"="+ip.String(), envGARPNIC+"="+nic,
-		envGARPCount+"="+strconv.Itoa(count), envGARPAt+"="+strconv.FormatInt(at.UnixNano(), 10),
+	h := garpHelper(c, ip)
+	inputs := []string{nic, strconv.Itoa(count), strconv.FormatInt(at.UnixNano(), 10), strconv.FormatInt(every.Milliseconds(), 10)}
+	pid, err := h.Start(c, inputs, files,
 		// The sender must not apply the clone rewrite to ip a second time.
 		"OCF_RESKEY_"+pUniqueClone+"=false")
 	if err != nil {
@@ -154,7 +150,7 @@ func spawnGARP(c *ocf.Context, ip netip.Addr, nic string, count int, at time.Tim
 		return false
 	}
 	crashPoint("spawned")
-	if err := ocf.WriteFileAtomic(pidfile, []byte(strconv.Itoa(pid)+"\n")); err != nil {
+	if err := h.Record(pid); err != nil {
 		c.Log.Warnf("gratuitous ARP: not announcing from the background: pid file: %v", err)
 		_ = syscall.Kill(pid, syscall.SIGKILL)
 		return false
@@ -162,46 +158,20 @@ func spawnGARP(c *ocf.Context, ip netip.Addr, nic string, count int, at time.Tim
 	return true
 }
 
-// senderPid returns the pid of this VIP's detached sender, 0 if none runs.
-// The pid is checked against /proc so a reused pid is never signalled.
-func senderPid(c *ocf.Context, ip netip.Addr) int {
-	pid, err := ocf.ReadPidFile(c.StateFile(garpPidfileName(ip)))
-	if err != nil || pid == 0 || !ocf.ProcAlive(pid) {
-		return 0
-	}
-	args, err := ocf.ProcArgs(pid)
-	if err != nil || len(args) < 3 || args[1] != garpAction || args[2] != ip.String() {
-		return 0
-	}
-	return pid
-}
-
-func garpRunning(c *ocf.Context, ip netip.Addr) bool { return senderPid(c, ip) != 0 }
+func garpRunning(c *ocf.Context, ip netip.Addr) bool { return garpHelper(c, ip).Pid() != 0 }
 
 // stopGARP ends the VIP's detached senders: the recorded one and any
-// this node's actions started but did not record (see strays). stop calls
-// it holding the announcement lock, so none is in the middle of a send.
+// this node's actions started but did not record (see ocf.Helper.Strays).
+// stop calls it holding the announcement lock, so none is in the middle
+// of a send. It returns once none is left, so none is seen after it.
 func stopGARP(c *ocf.Context, ip netip.Addr) {
-	pids := strays(c, ip)
-	if pid := senderPid(c, ip); pid != 0 && !slices.Contains(pids, pid) {
-		pids = append(pids, pid)
+	alive, err := garpHelper(c, ip).Stop(c.Env.Get("HA_RSCTMP"), syscall.SIGKILL, senderDeathWait)
+	if err != nil {
+		c.Log.Warnf("stopping gratuitous ARP senders: %v", err)
 	}
-	for _, pid := range pids {
-		if err := syscall.Kill(pid, syscall.SIGKILL); err != nil && err != syscall.ESRCH {
-			c.Log.Warnf("stopping gratuitous ARP sender %d: %v", pid, err)
-		}
+	for _, pid := range alive {
+		c.Log.Warnf("gratuitous ARP sender %d still alive after SIGKILL", pid)
 	}
-	// A killed process lives on until it is scheduled to die: stop
-	// returns once none is left, so none is seen after it.
-	for _, pid := range pids {
-		for deadline := time.Now().Add(senderDeathWait); ocf.ProcAlive(pid) && time.Now().Before(deadline); {
-			time.Sleep(time.Millisecond)
-		}
-		if ocf.ProcAlive(pid) {
-			c.Log.Warnf("gratuitous ARP sender %d still alive after SIGKILL", pid)
-		}
-	}
-	_ = os.Remove(c.StateFile(garpPidfileName(ip)))
 }
 
 // senderDeathWait bounds stop's wait for a killed sender to die. One still
@@ -215,36 +185,41 @@ const senderDeathWait = 2 * time.Second
 // the interface: stop removes both under the same lock, so nothing leaves
 // for the VIP once stop has returned.
 func runGARP(c *ocf.Context) error {
-	ip, err := netip.ParseAddr(c.Env.Get(envGARPIP))
-	if err != nil {
-		return ocf.Fail(ocf.ErrArgs, "%s: %v", envGARPIP, err)
+	if len(c.Inputs) != 5 {
+		return ocf.Fail(ocf.ErrArgs, "usage: %s %s <ip> <nic> <count> <first> <interval>", c.Agent.Name, garpAction)
 	}
-	count, _ := strconv.Atoi(c.Env.Get(envGARPCount))
-	at, _ := strconv.ParseInt(c.Env.Get(envGARPAt), 10, 64)
+	ip, err := netip.ParseAddr(c.Inputs[0])
+	if err != nil {
+		return ocf.Fail(ocf.ErrArgs, "%v", err)
+	}
+	nums := make([]int64, 3)
+	for i, in := range c.Inputs[2:] {
+		if nums[i], err = strconv.ParseInt(in, 10, 64); err != nil {
+			return ocf.Fail(ocf.ErrArgs, "%v", err)
+		}
+	}
+	count, at, every := int(nums[0]), time.Unix(0, nums[1]), time.Duration(nums[2])*time.Millisecond
 	h, err := netif.Open()
 	if err != nil {
 		return ocf.Fail(ocf.ErrGeneric, "%v", err)
 	}
 	defer h.Close()
-	link, err := h.Link(c.Env.Get(envGARPNIC))
+	link, err := h.Link(c.Inputs[1])
 	if err != nil {
 		return ocf.Fail(ocf.ErrGeneric, "%v", err)
 	}
-	s := &sender{c: c, h: h, ip: ip, link: link, pidfile: c.StateFile(garpPidfileName(ip))}
+	s := &sender{c: c, h: h, ip: ip, link: link, helper: garpHelper(c, ip)}
 	// A sender its spawner could not record leaves at once rather than
 	// after its first interval.
 	if ok, err := s.guarded(func() error { return nil }); !ok {
 		return err
 	}
-	every := time.Duration(intOrZero(c.Params, pARPInterval)) * time.Millisecond
 	if ip.Is6() {
-		err = s.sendNAs(count, time.Unix(0, at), every)
+		err = s.sendNAs(count, at, every)
 	} else {
-		err = s.sendARPs(count, time.Unix(0, at), every)
+		err = s.sendARPs(count, at, every)
 	}
-	if pid, _ := ocf.ReadPidFile(s.pidfile); pid == os.Getpid() {
-		_ = os.Remove(s.pidfile)
-	}
+	s.helper.Forget(os.Getpid())
 	if err != nil {
 		return ocf.Fail(ocf.ErrGeneric, "%v", err)
 	}
@@ -253,21 +228,11 @@ func runGARP(c *ocf.Context) error {
 
 // sender is the detached sender's state.
 type sender struct {
-	c       *ocf.Context
-	h       *netif.Host
-	ip      netip.Addr
-	link    netif.Link
-	pidfile string
-}
-
-// recorded reports whether the pid file names this process.
-func (s *sender) recorded() bool {
-	b, err := s.c.ReadState(garpPidfileName(s.ip))
-	if err != nil {
-		return false
-	}
-	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
-	return err == nil && pid == os.Getpid()
+	c      *ocf.Context
+	h      *netif.Host
+	ip     netip.Addr
+	link   netif.Link
+	helper ocf.Helper
 }
 
 // guarded runs send under the announcement lock if this sender may still
@@ -281,7 +246,7 @@ func (s *sender) guarded(send func() error) (ok bool, err error) {
 		return false, err
 	}
 	defer unlock()
-	if !s.recorded() {
+	if !s.helper.Recorded(os.Getpid()) {
 		return false, nil
 	}
 	addrs, err := s.h.AddrsOf(s.ip)

@@ -2,12 +2,11 @@ package main
 
 import (
 	"errors"
-	"fmt"
 	"net/netip"
 	"os"
 
 	"github.com/ocfnet/ocfnet/pkg/ocf"
-	"golang.org/x/sys/unix"
+	"github.com/ocfnet/ocfnet/pkg/statefile"
 )
 
 func lockName(ip netip.Addr) string { return "ocfnet-IPaddr2-" + ip.String() + ".lock" }
@@ -27,40 +26,17 @@ func lockName(ip netip.Addr) string { return "ocfnet-IPaddr2-" + ip.String() + "
 // lock.
 func lockVIP(c *ocf.Context, ip netip.Addr, create bool) (func(), error) {
 	path := c.StateFile(lockName(ip))
-	// Read-only is enough for flock, and works on a read-only state
-	// directory too.
-	flags := unix.O_RDONLY | unix.O_NOFOLLOW | unix.O_CLOEXEC
 	if create {
 		var err error
 		if path, err = c.StatePath(lockName(ip)); err != nil {
 			return nil, err
 		}
-		flags |= unix.O_CREAT
 	}
-	for {
-		fd, err := unix.Open(path, flags, 0o600)
-		if err != nil {
-			return nil, fmt.Errorf("lock %s: %w", path, err)
-		}
-		for {
-			if err = unix.Flock(fd, unix.LOCK_EX); err != unix.EINTR {
-				break
-			}
-		}
-		if err != nil {
-			unix.Close(fd)
-			return nil, fmt.Errorf("lock %s: %w", path, err)
-		}
-		// The file stop removed while this waited is no lock any more.
-		var held, now unix.Stat_t
-		if unix.Fstat(fd, &held) == nil && unix.Lstat(path, &now) == nil && held.Dev == now.Dev && held.Ino == now.Ino {
-			return func() { unix.Close(fd) }, nil
-		}
-		unix.Close(fd)
-		if !create {
-			return nil, fmt.Errorf("lock %s: %w", path, os.ErrNotExist)
-		}
+	l, err := statefile.TakeLock(path, statefile.LockOptions{Create: create})
+	if err != nil {
+		return nil, err
 	}
+	return l.Release, nil
 }
 
 // removeLock removes ip's lock file; stop calls it holding the lock, so

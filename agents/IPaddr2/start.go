@@ -40,7 +40,7 @@ func alreadyStarted(c *ocf.Context, cfg config, t target, held netif.Addr) error
 	c.Log.Infof("%s is already on %s", t.prefix, t.link.Name)
 	old, _ := loadRecord(c, cfg.ip)
 	if old == nil || old.Index != t.link.Index || old.Bits != t.prefix.Bits() {
-		rec := record{NIC: t.link.Name, Index: t.link.Index, Bits: t.prefix.Bits(), Label: t.label}
+		rec := record{Index: t.link.Index, Bits: t.prefix.Bits()}
 		return saveRecord(c, cfg.ip, rec.inherit(old))
 	}
 	return nil
@@ -56,7 +56,7 @@ func add(c *ocf.Context, h host, cfg config, t target, addrs []netif.Addr) error
 			return err
 		}
 	}
-	rec := record{NIC: t.link.Name, Index: t.link.Index, Bits: t.prefix.Bits(), Label: t.label, BroughtUp: !t.link.AdminUp}
+	rec := record{Index: t.link.Index, Bits: t.prefix.Bits()}
 	var copies []netif.Addr
 	if cfg.lvs {
 		copies = loopbackCopies(h, cfg.ip, addrs)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/netip"
@@ -10,6 +9,7 @@ import (
 	"slices"
 
 	"github.com/ocfnet/ocfnet/pkg/ocf"
+	"github.com/ocfnet/ocfnet/pkg/statefile"
 )
 
 // record is what start intends to do to the host, saved before it changes
@@ -20,11 +20,10 @@ import (
 // routing table say since (an interface renamed, nic or cidr_netmask
 // changed, another interface now matching).
 type record struct {
-	NIC       string `json:"nic"`
-	Index     int    `json:"index"`
-	Bits      int    `json:"bits"`
-	Label     string `json:"label,omitempty"`
-	BroughtUp bool   `json:"brought_up,omitempty"` // start set the link up
+	// Index is the link start put the VIP on: by index, so that monitor,
+	// stop and the ARP refresh find it after a rename.
+	Index int `json:"index"`
+	Bits  int `json:"bits"`
 	// LVS copies of the VIP that start removes from a loopback interface
 	// (or removed: the record is written before they go).
 	Loopback  []netip.Prefix `json:"loopback,omitempty"`
@@ -57,13 +56,9 @@ func (r record) inherit(old *record) record {
 
 func recordName(ip netip.Addr) string { return "ocfnet-IPaddr2-" + ip.String() }
 
-func recordPath(c *ocf.Context, ip netip.Addr) (string, error) {
-	return c.StatePath(recordName(ip))
-}
-
-// loadRecord returns the record for ip, or nil when there is none.
+// loadRecord returns the record for ip, or nil when there is none. A
+// record that does not decode is logged and read as none.
 func loadRecord(c *ocf.Context, ip netip.Addr) (*record, error) {
-	path := c.StateFile(recordName(ip))
 	b, err := c.ReadState(recordName(ip))
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
@@ -71,24 +66,70 @@ func loadRecord(c *ocf.Context, ip netip.Addr) (*record, error) {
 	if err != nil {
 		return nil, err
 	}
-	var r record
-	if err := json.Unmarshal(b, &r); err != nil {
-		c.Log.Warnf("ignoring unreadable state file %s: %v", path, err)
+	r, err := decodeRecord(b)
+	if err != nil {
+		c.Log.Warnf("ignoring unreadable state file %s: %v", c.StateFile(recordName(ip)), err)
 		return nil, nil
 	}
 	return &r, nil
 }
 
+// decodeRecord decodes a record strictly: what saveRecord writes, and the
+// fields earlier versions wrote and nothing reads (the interface's name,
+// the label, and whether start set the link up), accepted so that a
+// record written before an upgrade still reads, and never written again.
+// By hand rather than through reflection: every recurring monitor reads
+// the record (see statefile.DecodeObject).
+func decodeRecord(b []byte) (record, error) {
+	var r record
+	err := statefile.DecodeObject(b, func(name string, v any) (err error) {
+		toInt := func(dst *int) error {
+			n, err := statefile.Int(v, 32)
+			*dst = int(n)
+			return err
+		}
+		switch name {
+		case "index":
+			err = toInt(&r.Index)
+		case "bits":
+			err = toInt(&r.Bits)
+		case "loop_index":
+			err = toInt(&r.LoopIndex)
+		case "label_value":
+			var n uint64
+			n, err = statefile.Uint(v, 32)
+			r.LabelValue = uint32(n)
+		case "addr_label":
+			r.AddrLabel, err = statefile.Bool(v)
+		case "loopback":
+			var list []string
+			if list, err = statefile.Strings(v); err != nil {
+				return err
+			}
+			r.Loopback = make([]netip.Prefix, len(list))
+			for i, p := range list {
+				if r.Loopback[i], err = netip.ParsePrefix(p); err != nil {
+					return err
+				}
+			}
+		case "nic", "label":
+			_, err = statefile.String(v)
+		case "brought_up":
+			_, err = statefile.Bool(v)
+		default:
+			return statefile.ErrUnknownField
+		}
+		return err
+	})
+	return r, err
+}
+
 func saveRecord(c *ocf.Context, ip netip.Addr, r record) error {
-	path, err := recordPath(c, ip)
+	path, err := c.StatePath(recordName(ip))
 	if err != nil {
 		return err
 	}
-	b, err := json.Marshal(r)
-	if err != nil {
-		return err
-	}
-	if err := ocf.WriteFileAtomic(path, b); err != nil {
+	if err := statefile.WriteJSON(path, r); err != nil {
 		return fmt.Errorf("saving state: %w", err)
 	}
 	return nil
@@ -102,21 +143,19 @@ func removeRecord(c *ocf.Context, ip netip.Addr) {
 
 // removeTemps removes the temp files that a write of this VIP's state
 // files left when its writer was killed. stop removes them whatever
-// their age (ocf.CleanTemps waits until no live writer can own them):
-// Pacemaker runs no other action of the resource while stop runs, so
-// no writer of these files is alive; other files' are left to CleanTemps.
+// their age (statefile.CleanTemps waits until no live writer can own
+// them): Pacemaker runs no other action of the resource while stop runs,
+// so no writer of these files is alive; other files' are left to
+// CleanTemps.
 func removeTemps(c *ocf.Context, ip netip.Addr) {
 	dir := c.StateFile("")
-	if ocf.SafeDir(dir) != nil {
+	if statefile.SafeDir(dir) != nil {
 		return
 	}
 	for _, name := range []string{recordName(ip), garpPidfileName(ip)} {
-		temps, _ := filepath.Glob(filepath.Join(dir, "."+name+".tmp-*"))
-		for _, tmp := range temps {
-			if err := os.Remove(tmp); err != nil && !errors.Is(err, os.ErrNotExist) {
-				c.Log.Warnf("removing %s: %v", tmp, err)
-			}
+		if err := statefile.RemoveTemps(filepath.Join(dir, name)); err != nil {
+			c.Log.Warnf("removing temp files: %v", err)
 		}
 	}
-	ocf.CleanTemps(dir)
+	statefile.CleanTemps(dir)
 }

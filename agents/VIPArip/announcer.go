@@ -7,13 +7,13 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"strconv"
 	"syscall"
 	"time"
 
 	"github.com/ocfnet/ocfnet/pkg/announce"
 	"github.com/ocfnet/ocfnet/pkg/netif"
 	"github.com/ocfnet/ocfnet/pkg/ocf"
+	"github.com/ocfnet/ocfnet/pkg/statefile"
 )
 
 // announcerAction is the hidden action of the node's announcer process.
@@ -24,19 +24,15 @@ const (
 	announcerPidFile = "announcer.pid"
 )
 
+// announcerHelper is the node's announcer: one for all VIPs, so no Key,
+// and no inputs (it reads the registry).
+func announcerHelper(reg announce.Registry) ocf.Helper {
+	return ocf.Helper{Action: announcerAction, PidFile: filepath.Join(reg.Dir, announcerPidFile)}
+}
+
 // announcerPid returns the pid of the node's running announcer, or 0. The
 // pid is checked against /proc: alive, not a zombie, and the announcer.
-func announcerPid(reg announce.Registry) int {
-	pid, err := ocf.ReadPidFile(filepath.Join(reg.Dir, announcerPidFile))
-	if err != nil || pid == 0 || !ocf.ProcAlive(pid) {
-		return 0
-	}
-	args, err := ocf.ProcArgs(pid)
-	if err != nil || len(args) < 2 || args[1] != announcerAction {
-		return 0
-	}
-	return pid
-}
+func announcerPid(reg announce.Registry) int { return announcerHelper(reg).Pid() }
 
 // announcerWait bounds how long start waits for a new announcer to come
 // up; it takes a few milliseconds.
@@ -62,7 +58,7 @@ func ensureAnnouncer(c *ocf.Context, reg announce.Registry) error {
 		if time.Now().After(deadline) {
 			return errors.New("the announcer did not come up")
 		}
-		if _, err := c.Spawn(announcerAction, nil, nil); err != nil {
+		if _, err := announcerHelper(reg).Start(c, nil, nil); err != nil {
 			return err
 		}
 		for respawn := time.Now().Add(respawnAfter); time.Now().Before(respawn); time.Sleep(time.Millisecond) {
@@ -82,16 +78,15 @@ func runAnnouncer(c *ocf.Context) error {
 	if err != nil {
 		return ocf.Fail(ocf.ErrGeneric, "%v", err)
 	}
-	lock, err := os.OpenFile(filepath.Join(reg.Dir, announcerLock), os.O_RDONLY|os.O_CREATE|syscall.O_NOFOLLOW|syscall.O_CLOEXEC, 0o600)
+	lock, err := statefile.TakeLock(filepath.Join(reg.Dir, announcerLock), statefile.LockOptions{Create: true, NoWait: true})
+	if errors.Is(err, statefile.ErrLocked) {
+		return nil // another announcer runs
+	}
 	if err != nil {
 		return ocf.Fail(ocf.ErrGeneric, "%v", err)
 	}
-	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-		lock.Close()
-		return nil // another announcer runs
-	}
-	pidfile := filepath.Join(reg.Dir, announcerPidFile)
-	if err := ocf.WriteFileAtomic(pidfile, []byte(strconv.Itoa(os.Getpid())+"\n")); err != nil {
+	self := announcerHelper(reg)
+	if err := self.Record(os.Getpid()); err != nil {
 		return ocf.Fail(ocf.ErrGeneric, "%v", err)
 	}
 	h, err := netif.Open()
@@ -105,8 +100,8 @@ func runAnnouncer(c *ocf.Context) error {
 		Registry: reg, Send: tr.Send, Clock: clock, Jitter: announce.DefaultJitter, Logf: c.Log.Warnf,
 		Owners: ownerWatch(c),
 		OnEmpty: func() {
-			os.Remove(pidfile)
-			lock.Close()
+			self.Forget(os.Getpid())
+			lock.Release()
 		},
 		Held: func() (map[netip.Addr]bool, error) { return heldVIPs(h) },
 	}

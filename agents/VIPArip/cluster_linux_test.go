@@ -10,7 +10,7 @@ import (
 
 	"github.com/ocfnet/ocfnet/internal/agenttest"
 	"github.com/ocfnet/ocfnet/internal/testnet"
-	"github.com/ocfnet/ocfnet/pkg/ocf"
+	"github.com/ocfnet/ocfnet/pkg/proc"
 )
 
 // clusterWithRouter forms a two-node Pacemaker cluster on a LAN, gives
@@ -117,7 +117,7 @@ func announcerOf(t *testing.T, n *testnet.ClusterNode) int {
 		return 0
 	}
 	var pid int
-	if _, err := fmt.Sscan(out, &pid); err != nil || !ocf.ProcAlive(pid) {
+	if _, err := fmt.Sscan(out, &pid); err != nil || !proc.Alive(pid) {
 		return 0
 	}
 	return pid

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/ocfnet/ocfnet/internal/testnet"
-	"github.com/ocfnet/ocfnet/pkg/ocf"
+	"github.com/ocfnet/ocfnet/pkg/proc"
 	"github.com/ocfnet/ocfnet/pkg/rip"
 	"golang.org/x/sys/unix"
 )
@@ -334,7 +334,7 @@ func TestLinuxVIPRemovedByHand(t *testing.T) {
 		t.Fatalf("still registered: %s", l.s1.left(t, vip))
 	}
 	l.s1.expect(t, 7, "monitor", append(p, recv)...)
-	if !testnet.Eventually(5*time.Second, 50*time.Millisecond, func() bool { return !ocf.ProcAlive(pid) }) {
+	if !testnet.Eventually(5*time.Second, 50*time.Millisecond, func() bool { return !proc.Alive(pid) }) {
 		t.Fatal("the announcer runs on with nothing left to announce")
 	}
 	l.s1.expect(t, 0, "stop", p...)

@@ -14,7 +14,7 @@ import (
 
 	"github.com/ocfnet/ocfnet/internal/testnet"
 	"github.com/ocfnet/ocfnet/pkg/announce"
-	"github.com/ocfnet/ocfnet/pkg/ocf"
+	"github.com/ocfnet/ocfnet/pkg/proc"
 )
 
 // TestLinuxFaults kills start, stop and the announcer with SIGKILL (as a
@@ -211,7 +211,7 @@ func (f *faults) killAnnouncer() {
 		return
 	}
 	syscall.Kill(pid, syscall.SIGKILL)
-	if !testnet.Eventually(5*time.Second, time.Millisecond, func() bool { return !ocf.ProcAlive(pid) }) {
+	if !testnet.Eventually(5*time.Second, time.Millisecond, func() bool { return !proc.Alive(pid) }) {
 		f.t.Errorf("announcer %d alive 5 s after SIGKILL", pid) // not Fatal: also called from a goroutine
 	}
 }

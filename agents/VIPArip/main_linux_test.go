@@ -11,7 +11,8 @@ import (
 
 	"github.com/ocfnet/ocfnet/internal/agenttest"
 	"github.com/ocfnet/ocfnet/internal/testnet"
-	"github.com/ocfnet/ocfnet/pkg/ocf"
+	"github.com/ocfnet/ocfnet/pkg/proc"
+	"github.com/ocfnet/ocfnet/pkg/statefile"
 )
 
 // agentBin is the agent built once, world-traversable for ocf-tester.
@@ -58,8 +59,8 @@ func (n *node) announcer() int { return n.announcerWithin(10 * time.Second) }
 func (n *node) announcerWithin(wait time.Duration) int {
 	var pid int
 	if !testnet.Eventually(wait, 10*time.Millisecond, func() bool {
-		pid, _ = ocf.ReadPidFile(filepath.Join(n.rsctmp, "ocfnet-VIPArip", "announcer.pid"))
-		return pid != 0 && ocf.ProcAlive(pid)
+		pid, _ = statefile.ReadPid(filepath.Join(n.rsctmp, "ocfnet-VIPArip", "announcer.pid"))
+		return pid != 0 && proc.Alive(pid)
 	}) {
 		return 0
 	}
@@ -80,7 +81,7 @@ func (n *node) killAnnouncer(t testing.TB) {
 	}
 	// kill returns before the process has died; what follows (a monitor
 	// that must see it dead) needs it gone.
-	if !testnet.Eventually(10*time.Second, 5*time.Millisecond, func() bool { return !ocf.ProcAlive(pid) }) {
+	if !testnet.Eventually(10*time.Second, 5*time.Millisecond, func() bool { return !proc.Alive(pid) }) {
 		t.Fatalf("announcer %d still alive 10 s after SIGKILL", pid)
 	}
 }

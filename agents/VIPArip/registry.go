@@ -8,6 +8,7 @@ import (
 
 	"github.com/ocfnet/ocfnet/pkg/announce"
 	"github.com/ocfnet/ocfnet/pkg/ocf"
+	"github.com/ocfnet/ocfnet/pkg/statefile"
 )
 
 // registryName is the registry's directory in HA_RSCTMP.
@@ -34,10 +35,10 @@ func registry(c *ocf.Context) (announce.Registry, error) {
 // with, whose contents must not tell an action what to do.
 func foundRegistry(c *ocf.Context) (announce.Registry, error) {
 	reg := announce.Registry{Dir: c.StateFile(registryName)}
-	if err := ocf.SafeDir(reg.Dir); err != nil {
+	if err := statefile.SafeDir(reg.Dir); err != nil {
 		return reg, err
 	}
-	return reg, ocf.SafeDir(filepath.Dir(reg.Dir))
+	return reg, statefile.SafeDir(filepath.Dir(reg.Dir))
 }
 
 // absent reports a registry that does not exist: nothing was ever

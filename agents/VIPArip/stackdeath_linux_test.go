@@ -12,7 +12,7 @@ import (
 
 	"github.com/ocfnet/ocfnet/internal/agenttest"
 	"github.com/ocfnet/ocfnet/internal/testnet"
-	"github.com/ocfnet/ocfnet/pkg/ocf"
+	"github.com/ocfnet/ocfnet/pkg/proc"
 	"github.com/ocfnet/ocfnet/pkg/rip"
 )
 
@@ -147,7 +147,7 @@ EOF`)
 	routed(vipHand, uplink["nA"], 0)
 	announced(t, capture, uplink["nB"], vipB, time.Now().Add(-2*grace), time.Now(), true)
 	routed(vipB, uplink["nB"], 0)
-	if !ocf.ProcAlive(announcerA) {
+	if !proc.Alive(announcerA) {
 		t.Error("nA's announcer exited with a hand-run route registered")
 	}
 }

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/ocfnet/ocfnet/internal/testnet"
-	"github.com/ocfnet/ocfnet/pkg/ocf"
+	"github.com/ocfnet/ocfnet/pkg/proc"
 	"github.com/ocfnet/ocfnet/pkg/rip"
 )
 
@@ -57,7 +57,7 @@ func TestLinuxZeroConfig(t *testing.T) {
 		}
 		l.s1.expect(t, 7, "monitor", "ip="+vip, recv)
 		l.s1.expect(t, 0, "stop", "ip="+vip)
-		if !testnet.Eventually(10*time.Second, 20*time.Millisecond, func() bool { return !ocf.ProcAlive(pid) }) {
+		if !testnet.Eventually(10*time.Second, 20*time.Millisecond, func() bool { return !proc.Alive(pid) }) {
 			t.Error("the announcer did not exit with no route left")
 		}
 	})
@@ -296,7 +296,7 @@ func announcers(t *testing.T, n *node) int {
 	t.Helper()
 	count := 0
 	for _, pid := range pidsOf(t, n) {
-		if args, err := ocf.ProcArgs(pid); err == nil && len(args) >= 2 && args[1] == announcerAction && ocf.ProcAlive(pid) {
+		if args, err := proc.Args(pid); err == nil && len(args) >= 2 && args[1] == announcerAction && proc.Alive(pid) {
 			count++
 		}
 	}

@@ -7,8 +7,8 @@ import (
 	"os"
 	"time"
 
-	"github.com/ocfnet/ocfnet/pkg/ocf"
 	"github.com/ocfnet/ocfnet/pkg/rip"
+	"github.com/ocfnet/ocfnet/pkg/statefile"
 )
 
 // garbageAfter is how long an unusable entry file (unparsable, not a
@@ -21,12 +21,12 @@ const garbageAfter = 5 * time.Second
 // registered returns the entries to announce this cycle and how many
 // unusable files it still waits to remove; the announcer keeps running
 // while either is left, and no longer. On the way it removes temp files
-// of killed writers (ocf.CleanTemps), unusable entry files once they are
+// of killed writers (statefile.CleanTemps), unusable entry files once they are
 // garbageAfter old (as this announcer measures), and the entries of VIPs
 // that this node no longer holds, which it poisons first (dropUnheld). The caller
 // holds the registry lock.
 func (a *Announcer) registered(now Mono) ([]Entry, int, error) {
-	ocf.CleanTemps(a.Registry.Dir)
+	statefile.CleanTemps(a.Registry.Dir)
 	entries, bad, err := a.Registry.listAll()
 	if err != nil {
 		return nil, 0, err

@@ -1,7 +1,6 @@
 package announce
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/netip"
@@ -9,10 +8,9 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
-	"github.com/ocfnet/ocfnet/pkg/ocf"
+	"github.com/ocfnet/ocfnet/pkg/statefile"
 )
 
 // Registry is the node's set of announced VIPs: one file per VIP in a
@@ -35,13 +33,13 @@ const (
 )
 
 // Create makes the registry directory (0700) if missing and checks that
-// no other user can tamper with it (ocf.SafeDir): for the writers, start
+// no other user can tamper with it (statefile.SafeDir): for the writers, start
 // and the announcer.
 func (r Registry) Create() error {
 	if err := os.MkdirAll(r.Dir, 0o700); err != nil {
 		return err
 	}
-	return ocf.SafeDir(r.Dir)
+	return statefile.SafeDir(r.Dir)
 }
 
 // Lock takes the registry's lock and returns its release. It creates the
@@ -50,29 +48,11 @@ func (r Registry) Lock() (func(), error) {
 	if r.Dir == "" {
 		return nil, errNoRegistry
 	}
-	f, err := flock(filepath.Join(r.Dir, lockName))
+	l, err := statefile.TakeLock(filepath.Join(r.Dir, lockName), statefile.LockOptions{Create: true})
 	if err != nil {
 		return nil, err
 	}
-	return func() { f.Close() }, nil // closing releases the flock
-}
-
-// flock opens path, creating it if it can, and locks it exclusively. A
-// read-only descriptor is enough for flock, so a registry on a file
-// system remounted read-only can still be locked.
-func flock(path string) (*os.File, error) {
-	f, err := os.OpenFile(path, os.O_RDONLY|os.O_CREATE|syscall.O_NOFOLLOW|syscall.O_CLOEXEC, 0o600)
-	if err != nil {
-		f, err = os.OpenFile(path, os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_CLOEXEC, 0)
-	}
-	if err != nil {
-		return nil, err
-	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("locking %s: %w", path, err)
-	}
-	return f, nil
+	return l.Release, nil
 }
 
 func (r Registry) path(vip netip.Addr, suffix string) string {
@@ -81,11 +61,7 @@ func (r Registry) path(vip netip.Addr, suffix string) string {
 
 // Put registers or replaces e. The caller holds the lock.
 func (r Registry) Put(e Entry) error {
-	b, err := json.Marshal(e)
-	if err != nil {
-		return err
-	}
-	return ocf.WriteFileAtomic(r.path(e.VIP, entrySuffix), b)
+	return statefile.WriteJSON(r.path(e.VIP, entrySuffix), e)
 }
 
 // Delete unregisters vip: its send stamp first, its entry last (a delete
@@ -128,15 +104,12 @@ func (r Registry) Files(vip netip.Addr) []string {
 // valid entry of vip is an error (*BadEntryError).
 func (r Registry) Get(vip netip.Addr) (*Entry, error) {
 	path := r.path(vip, entrySuffix)
-	b, err := ocf.ReadStateFile(path)
-	if errors.Is(err, os.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
+	var e Entry
+	found, err := statefile.ReadJSON(path, &e)
+	if !found && err == nil {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, &BadEntryError{Path: path, Err: err}
-	}
-	var e Entry
-	if err := json.Unmarshal(b, &e); err != nil {
 		return nil, &BadEntryError{Path: path, Err: err}
 	}
 	if e.VIP != vip {
@@ -202,13 +175,13 @@ func (r Registry) listAll() ([]Entry, []*BadEntryError, error) {
 
 // MarkSent records that vip's route left the node at t (boot clock).
 func (r Registry) MarkSent(vip netip.Addr, t Mono) error {
-	return ocf.WriteFileAtomic(r.path(vip, sentSuffix), []byte(strconv.FormatInt(int64(t), 10)))
+	return statefile.Write(r.path(vip, sentSuffix), []byte(strconv.FormatInt(int64(t), 10)))
 }
 
 // LastSent returns when vip's route last left the node (boot clock; zero
 // if never).
 func (r Registry) LastSent(vip netip.Addr) (Mono, error) {
-	b, err := ocf.ReadStateFile(r.path(vip, sentSuffix))
+	b, err := statefile.Read(r.path(vip, sentSuffix))
 	if errors.Is(err, os.ErrNotExist) {
 		return 0, nil
 	}
@@ -245,11 +218,11 @@ func (r Registry) NextSequence(now time.Time) (uint32, error) {
 	}
 	path := filepath.Join(r.Dir, seqName)
 	var last uint64
-	if b, err := ocf.ReadStateFile(path); err == nil {
+	if b, err := statefile.Read(path); err == nil {
 		last, _ = strconv.ParseUint(strings.TrimSpace(string(b)), 10, 32)
 	}
 	seq := nextSequence(uint64(now.Unix()), last)
-	return uint32(seq), ocf.WriteFileAtomic(path, []byte(strconv.FormatUint(seq, 10)))
+	return uint32(seq), statefile.Write(path, []byte(strconv.FormatUint(seq, 10)))
 }
 
 // nextSequence is NextSequence's rule for Unix time unix and the last

@@ -2,8 +2,8 @@ package announce
 
 import (
 	"net/netip"
-	"os"
-	"syscall"
+
+	"github.com/ocfnet/ocfnet/pkg/statefile"
 )
 
 const lockSuffix = ".lock"
@@ -14,44 +14,22 @@ const lockSuffix = ".lock"
 // end "registered but not held". The registry's lock, taken inside it for
 // each change, stays short, so other VIPs and the announcer are not held
 // up by a stop's poison.
-type VIPLock struct {
-	f    *os.File
-	path string
-}
+type VIPLock struct{ l *statefile.Lock }
 
-// LockVIP takes vip's lock, waiting for its holder.
+// LockVIP takes vip's lock, waiting for its holder. A stop removes the
+// file while it holds the lock: whoever waited on the removed file locks
+// the current one (statefile.TakeLock).
 func (r Registry) LockVIP(vip netip.Addr) (*VIPLock, error) {
-	path := r.path(vip, lockSuffix)
-	for {
-		f, err := flock(path)
-		if err != nil {
-			return nil, err
-		}
-		// A stop removes the file while it holds the lock: whoever waited
-		// on the removed file holds a lock nobody else can see, and must
-		// lock the current one.
-		if current(f, path) {
-			return &VIPLock{f: f, path: path}, nil
-		}
-		f.Close()
+	l, err := statefile.TakeLock(r.path(vip, lockSuffix), statefile.LockOptions{Create: true})
+	if err != nil {
+		return nil, err
 	}
-}
-
-// current reports whether f is still the file at path.
-func current(f *os.File, path string) bool {
-	var held, named syscall.Stat_t
-	if syscall.Fstat(int(f.Fd()), &held) != nil || syscall.Lstat(path, &named) != nil {
-		return false
-	}
-	return held.Dev == named.Dev && held.Ino == named.Ino
+	return &VIPLock{l: l}, nil
 }
 
 // Release gives the lock up and leaves its file for the next start or stop.
-func (l *VIPLock) Release() { l.f.Close() }
+func (l *VIPLock) Release() { l.l.Release() }
 
 // Remove deletes the lock file, then releases it: stop leaves nothing of
 // the VIP behind. Waiters notice the removal and lock afresh.
-func (l *VIPLock) Remove() {
-	os.Remove(l.path)
-	l.f.Close()
-}
+func (l *VIPLock) Remove() { _ = l.l.Remove() }

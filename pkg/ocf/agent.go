@@ -75,6 +75,7 @@ type Context struct {
 	context.Context
 	Agent    *Agent
 	Action   string
+	Inputs   []string // the command line's words after the action (see Helper)
 	Params   *Values
 	Env      Env
 	Stdout   io.Writer

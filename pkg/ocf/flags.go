@@ -3,6 +3,7 @@ package ocf
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -11,6 +12,7 @@ import (
 // commandLine is what the command line asked for besides parameters.
 type commandLine struct {
 	action  string
+	inputs  []string // the words after the action: a helper's inputs
 	help    bool
 	version bool
 	man     bool
@@ -20,6 +22,12 @@ type commandLine struct {
 // Flags win over OCF_RESKEY_ variables. Dashes and underscores are
 // interchangeable (--cidr-netmask, --cidr_netmask).
 func (a *Agent) parseFlags(args []string, vals *Values, stdout io.Writer) (commandLine, error) {
+	// The executor passes the action alone, a helper its inputs too:
+	// without a flag there is no flag set to build, which a recurring
+	// monitor would pay for every few seconds.
+	if len(args) > 0 && !slices.ContainsFunc(args, func(w string) bool { return strings.HasPrefix(w, "-") }) {
+		return commandLine{action: args[0], inputs: args[1:]}, nil
+	}
 	fs := pflag.NewFlagSet(a.Name, pflag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.SetNormalizeFunc(func(_ *pflag.FlagSet, name string) pflag.NormalizedName {
@@ -42,7 +50,7 @@ func (a *Agent) parseFlags(args []string, vals *Values, stdout io.Writer) (comma
 		}
 	})
 	if fs.NArg() > 0 {
-		cl.action = fs.Arg(0)
+		cl.action, cl.inputs = fs.Arg(0), fs.Args()[1:]
 	}
 	if cl.help {
 		a.writeHelp(stdout, fs)

@@ -1,7 +1,6 @@
 package ocf
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -80,7 +79,7 @@ func Run(a *Agent, args []string, env Env, stdout, stderr io.Writer, opts ...Opt
 		fmt.Fprintln(stderr, a.usageLine())
 		return int(ErrUnimplemented)
 	}
-	return a.runAction(act, vals, env, sys, filepath.Base(args[0]), stdout, stderr)
+	return a.runAction(act, cl.inputs, vals, env, sys, filepath.Base(args[0]), stdout, stderr)
 }
 
 func (a *Agent) writeMetaData(stdout, stderr io.Writer) int {
@@ -95,15 +94,15 @@ func (a *Agent) writeMetaData(stdout, stderr io.Writer) int {
 	return int(Success)
 }
 
-func (a *Agent) runAction(act Action, vals *Values, env Env, sys system, prog string, stdout, stderr io.Writer) int {
+func (a *Agent) runAction(act Action, inputs []string, vals *Values, env Env, sys system, prog string, stdout, stderr io.Writer) int {
 	log := newLogger(env, prog, stderr)
 	defer log.close()
 	// Finish before the executor's SIGKILL: keep a tenth of the timeout.
 	budget := timeout(env, defaultTimeout)
-	ctx, cancel := context.WithTimeout(context.Background(), budget-budget/10)
-	defer cancel()
+	ctx := newDeadline(time.Now().Add(budget - budget/10))
+	defer ctx.stop()
 	c := &Context{
-		Context: ctx, Agent: a, Action: act.Name, Params: vals, Env: env,
+		Context: ctx, Agent: a, Action: act.Name, Inputs: inputs, Params: vals, Env: env,
 		Stdout: stdout, Stderr: stderr, Log: log, Interval: interval(env),
 	}
 	log.Debugf("%s %s: %s", a.Name, act.Name, vals)

@@ -7,8 +7,8 @@ import (
 	"syscall"
 )
 
-// Spawn starts the agent binary again, detached, to run the hidden action
-// in the background (for example the remaining gratuitous ARPs). The child
+// spawn starts the agent binary again, detached, to run the hidden action
+// in the background: Helper.Start's way to start a helper. The child
 // gets its own session and /dev/null as stdio: ocf-tester and crmsh read
 // the agent's output until EOF, and Pacemaker SIGKILLs the agent's whole
 // process group on timeout, so a child sharing either would hang them or
@@ -17,9 +17,10 @@ import (
 // outlives the action must not carry in its environment; extraEnv is
 // appended last.
 // args follow the action on the child's command line, where they identify
-// it in /proc/<pid>/cmdline. It returns the child's pid; the child is never
-// waited for. files become the child's descriptors 3, 4, ...
-func (c *Context) Spawn(action string, args []string, files []*os.File, extraEnv ...string) (int, error) {
+// it in /proc/<pid>/cmdline and are its inputs (Context.Inputs). It
+// returns the child's pid; the child is never waited for. files become
+// the child's descriptors 3, 4, ...
+func (c *Context) spawn(action string, args []string, files []*os.File, extraEnv ...string) (int, error) {
 	self, err := os.Executable()
 	if err != nil {
 		return 0, fmt.Errorf("locating own binary: %w", err)
