@@ -95,7 +95,7 @@ func ownerWatch(c *ocf.Context) *announce.OwnerWatch {
 		},
 		Unmanaged: unmanaged,
 		Release: func(e announce.Entry) error {
-			return dropVIP(c, e.VIP)
+			return dropVIPHere(e.VIP)
 		},
 	}
 }

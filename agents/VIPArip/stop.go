@@ -56,7 +56,7 @@ func stop(c *ocf.Context) error {
 // only while the VIP is still held.
 func withdraw(c *ocf.Context, reg announce.Registry, ip netip.Addr) error {
 	e := unregister(c, reg, ip)
-	dropErr := dropVIP(c, ip)
+	dropErr := dropVIPHere(ip)
 	if e == nil {
 		e = fromParams(c)
 	}
@@ -115,14 +115,19 @@ func fromParams(c *ocf.Context) *announce.Entry {
 	return &e
 }
 
-// dropVIP removes the VIP host address from every interface and checks
-// it is gone: stop never succeeds while the VIP is still held.
-func dropVIP(c *ocf.Context, ip netip.Addr) error {
+// dropVIPHere is dropVIP on this node's namespace.
+func dropVIPHere(ip netip.Addr) error {
 	h, err := netif.Open()
 	if err != nil {
 		return ocf.Fail(ocf.ErrGeneric, "%v", err)
 	}
 	defer h.Close()
+	return dropVIP(h, ip)
+}
+
+// dropVIP removes the VIP host address from every interface and checks
+// it is gone: stop never succeeds while the VIP is still held.
+func dropVIP(h *netif.Host, ip netip.Addr) error {
 	for range 2 {
 		addrs, err := h.AddrsOf(ip)
 		if err != nil {
