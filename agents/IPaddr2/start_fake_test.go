@@ -11,27 +11,6 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// startOn is start's body after its privilege check and netif.Open, with
-// the host given.
-func startOn(c *ocf.Context, h *netif.Host) error {
-	cfg, err := parseConfig(c)
-	if err != nil {
-		return err
-	}
-	addrs, err := h.AddrsOf(cfg.ip)
-	if err != nil {
-		return ocf.Fail(ocf.ErrGeneric, "%v", err)
-	}
-	t, err := resolve(h, cfg, addrs)
-	if err != nil {
-		return resolveError(cfg, err, ocf.ErrInstalled)
-	}
-	if held := netif.Holding(addrs, cfg.ip, t.prefix.Bits(), t.link.Index); len(held) > 0 {
-		return alreadyStarted(c, cfg, t, held[0])
-	}
-	return add(c, h, cfg, t, addrs)
-}
-
 // noState reports whether dir holds no record of a start.
 func noState(t *testing.T, dir string) bool {
 	t.Helper()

@@ -10,47 +10,6 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// stopOn is stop's body after its privilege check and netif.Open.
-func stopOn(c *ocf.Context, h *netif.Host) error {
-	ip, err := parseIP(c.Params)
-	if err != nil {
-		return nil
-	}
-	rec, err := loadRecord(c, ip)
-	if err != nil {
-		c.Log.Warnf("reading state: %v", err)
-	}
-	if err := removeVIP(c, h, ip, rec); err != nil {
-		return err
-	}
-	finishStop(c, h, ip, rec)
-	removeTemps(c, ip)
-	removeRecord(c, ip)
-	return nil
-}
-
-// checkOn is monitor's check after netif.Open.
-func checkOn(c *ocf.Context, h *netif.Host) error {
-	ip, err := parseIP(c.Params)
-	if err != nil {
-		return notFound(c, err)
-	}
-	rec, _ := loadRecord(c, ip)
-	held, err := locate(c, h, ip, rec)
-	if err != nil {
-		return notFound(c, err)
-	}
-	if len(held) == 0 {
-		if c.Probe() {
-			if part := leftover(c, h, ip, rec); part != "" {
-				return ocf.Fail(ocf.ErrGeneric, "partly started: %s", part)
-			}
-		}
-		return ocf.NotRunning.Err()
-	}
-	return checkHeld(c, h, held[0])
-}
-
 // TestMonitorAndStopFake: monitor and stop find the VIP where start put
 // it, by its record, whatever has changed since in the parameters, the
 // routing table or the interface's name; without a record, where the
