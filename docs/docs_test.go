@@ -16,12 +16,12 @@ import (
 )
 
 // verb matches a fmt verb; the documentation writes a variable part as …
-var verb = regexp.MustCompile(`%[-+# 0-9.]*[vsdqx]`)
+var verb = regexp.MustCompile(`%[-+# 0-9.]*[vsdqxw]`)
 
 // onlyVerbs is a format string that adds no words of its own ("%v",
 // "%s: %v"): the message is the error it wraps, documented by its own
 // text.
-var onlyVerbs = regexp.MustCompile(`^[%vsdq: ]*$`)
+var onlyVerbs = regexp.MustCompile(`^[%vsdqw: ]*$`)
 
 // exitReasons returns every text an agent can print as its exit reason:
 // the format strings of ocf.Fail calls and the texts of the errors the

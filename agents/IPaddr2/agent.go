@@ -1,14 +1,11 @@
 package main
 
 import (
-	"os"
 	"time"
 
+	"github.com/ocfnet/ocfnet/pkg/netif"
 	"github.com/ocfnet/ocfnet/pkg/ocf"
 )
-
-// geteuid is replaced in unit tests.
-var geteuid = os.Geteuid
 
 // Agent returns the IPaddr2 declaration. Action timeouts are those
 // resource-agents advertises, which pcs copies into new resources.
@@ -22,8 +19,9 @@ func Agent() *ocf.Agent {
 			"With nic and cidr_netmask empty, the interface and prefix come from the routing table, " +
 			"so one definition serves nodes whose interfaces differ. " +
 			"A drop-in replacement for ocf:heartbeat:IPaddr2 by ocfnet, using netlink directly.",
-		Params:  params,
-		Prepare: prepare,
+		Params:   params,
+		Prepare:  prepare,
+		OpenHost: ocf.Opener(netif.Open),
 		// The README's definitions, which the tests run verbatim.
 		Examples: []ocf.Example{{
 			Title: "A VIP on the interface the routing table chooses on each node, monitored every 10 seconds:",
@@ -32,14 +30,16 @@ func Agent() *ocf.Agent {
 				"    op monitor interval=10s timeout=20s",
 			PCS: "pcs resource create vip ocf:ocfnet:IPaddr2 ip=192.168.1.100 op monitor interval=10s",
 		}},
+		// Start and stop change the node: root. Every action but the
+		// detached sender (which opens its own) works on the host.
 		Actions: []ocf.Action{
-			{Name: "start", Timeout: 20 * time.Second, Run: start},
-			{Name: "stop", Timeout: 20 * time.Second, Run: stop},
-			{Name: "status", Timeout: 20 * time.Second, Interval: 10 * time.Second, Depth: "0", Run: status},
-			{Name: "monitor", Timeout: 20 * time.Second, Interval: 10 * time.Second, Depth: "0", Run: monitor},
-			{Name: "meta-data", Timeout: 5 * time.Second},
-			{Name: "validate-all", Timeout: 20 * time.Second, Run: validateAll},
-			{Name: garpAction, Hidden: true, Run: runGARP},
+			{Name: ocf.ActionStart, Timeout: 20 * time.Second, Needs: ocf.NeedRoot | ocf.NeedHost, Run: ocf.Checked(parseConfig, ocf.OnHost(start))},
+			{Name: ocf.ActionStop, Timeout: 20 * time.Second, Needs: ocf.NeedRoot | ocf.NeedHost, Run: ocf.Stopping(vipParam, ocf.OnHost(stop))},
+			{Name: ocf.ActionStatus, Timeout: 20 * time.Second, Interval: 10 * time.Second, Depth: "0", Needs: ocf.NeedHost, Run: status},
+			{Name: ocf.ActionMonitor, Timeout: 20 * time.Second, Interval: 10 * time.Second, Depth: "0", Needs: ocf.NeedHost, Run: ocf.Monitoring(vipParam, ocf.OnHost(monitor))},
+			{Name: ocf.ActionMetaData, Timeout: 5 * time.Second},
+			{Name: ocf.ActionValidateAll, Timeout: 20 * time.Second, Needs: ocf.NeedHost, Run: ocf.Validating(parseConfig, ocf.OnHost(validateAll))},
+			{Name: garpAction, Hidden: true, Run: ocf.Do(runGARP)},
 		},
 	}
 }

@@ -2,7 +2,9 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"flag"
+	"io/fs"
 	"net/netip"
 	"strings"
 	"testing"
@@ -24,14 +26,22 @@ func run(t testing.TB, action string, e ocf.MapEnv) (int, string, string) {
 	return agenttest.Run(Agent(), action, e)
 }
 
+// runAsUser runs the agent as a non-root user would: an action that needs
+// root stops at the privilege check, before it changes anything.
+func runAsUser(t testing.TB, action string, e ocf.MapEnv) (int, string, string) {
+	t.Helper()
+	return agenttest.Run(Agent(), action, e, ocf.WithEuid(nonRoot))
+}
+
+// nonRoot is the effective user id of runAsUser.
+const nonRoot = 1000
+
 // TestBadInput covers the rows of the exit-code table that need no
 // privileges: every one ends before the host is inspected or changed.
 func TestBadInput(t *testing.T) {
 	// These tests run in this process's namespace: a row that wrongly
 	// passed validation must stop at the privilege check (4), never
 	// change the host.
-	defer func(f func() int) { geteuid = f }(geteuid)
-	geteuid = func() int { return 1000 }
 	noHost := "OCF_CHECK_LEVEL=0"
 	tests := []struct {
 		name   string
@@ -106,7 +116,7 @@ func TestBadInput(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			code, _, stderr := run(t, tt.action, tt.env)
+			code, _, stderr := runAsUser(t, tt.action, tt.env)
 			if ocf.Code(code) != tt.code {
 				t.Fatalf("code %v, want %v; stderr:\n%s", ocf.Code(code), tt.code, stderr)
 			}
@@ -127,11 +137,9 @@ func TestBadInput(t *testing.T) {
 }
 
 func TestNonRootRefused(t *testing.T) {
-	defer func(f func() int) { geteuid = f }(geteuid)
-	geteuid = func() int { return 1000 }
 	for _, action := range []string{"start", "stop"} {
-		code, _, stderr := run(t, action, env("ip=10.0.0.1", "nic=eth0", "cidr_netmask=24"))
-		if ocf.Code(code) != ocf.ErrPerm || len(exitReasons(stderr)) != 1 {
+		code, _, stderr := runAsUser(t, action, env("ip=10.0.0.1", "nic=eth0", "cidr_netmask=24"))
+		if r := exitReasons(stderr); ocf.Code(code) != ocf.ErrPerm || len(r) != 1 || r[0] != action+" needs root privileges" {
 			t.Errorf("%s as non-root: code %v, stderr %q", action, ocf.Code(code), stderr)
 		}
 	}
@@ -140,10 +148,10 @@ func TestNonRootRefused(t *testing.T) {
 func TestUniqueCloneRewrite(t *testing.T) {
 	var got string
 	a := Agent()
-	a.Actions = append(a.Actions, ocf.Action{Name: "peek", Hidden: true, Run: func(c *ocf.Context) error {
+	a.Actions = append(a.Actions, ocf.Action{Name: "peek", Hidden: true, Run: ocf.Do(func(c *ocf.Context) error {
 		got = c.Params.Get(pIP)
 		return nil
-	}})
+	})})
 	var out, errb bytes.Buffer
 	e := env("ip=10.0.0.10", "unique_clone_address=yes", "CRM_meta_clone=3", "CRM_meta_globally_unique=true")
 	if code := ocf.Run(a, []string{"IPaddr2", "peek"}, e, &out, &errb); code != 0 || got != "10.0.0.13" {
@@ -258,4 +266,37 @@ func FuzzParameters(f *testing.F) {
 // (go test -run ManPageGolden -update rewrites it).
 func TestManPageGolden(t *testing.T) {
 	agenttest.ManPageGolden(t, Agent(), "../../man/ocf_ocfnet_IPaddr2.7", "../../README.md", *update)
+}
+
+// TestNamespaceMissing: each action's answer to a network_namespace that
+// cannot be entered, with the cause kept for errors.Is.
+func TestNamespaceMissing(t *testing.T) {
+	tests := []struct {
+		action string
+		env    []string
+		done   bool
+		code   ocf.Code
+	}{
+		{ocf.ActionStop, nil, true, ocf.Success},
+		{ocf.ActionMonitor, nil, false, ocf.NotRunning},
+		{ocf.ActionMonitor, []string{"CRM_meta_interval=10000"}, false, ocf.ErrInstalled},
+		{ocf.ActionStart, nil, false, ocf.ErrInstalled},
+	}
+	for _, tt := range tests {
+		a := Agent()
+		var done bool
+		var err error
+		a.Prepare = func(c *ocf.Context) (bool, error) {
+			done, err = prepare(c)
+			return done, err
+		}
+		e := env(append([]string{"ip=10.0.0.1", "network_namespace=ocfnet-no-such-ns"}, tt.env...)...)
+		code, _, _ := agenttest.Run(a, tt.action, e, ocf.WithEuid(nonRoot))
+		if done != tt.done || ocf.Code(code) != tt.code {
+			t.Errorf("%s %v: done %v code %v, want %v %v", tt.action, tt.env, done, ocf.Code(code), tt.done, tt.code)
+		}
+		if tt.code == ocf.ErrInstalled && (!errors.Is(err, errNoNamespace) || !errors.Is(err, fs.ErrNotExist)) {
+			t.Errorf("%s %v: %v does not wrap errNoNamespace and the cause", tt.action, tt.env, err)
+		}
+	}
 }

@@ -13,45 +13,53 @@ import (
 // the interface that holds it (nic when given), labelled as asked, on a
 // link that is up when check_link_status is set. It forks nothing: one
 // address dump, one link lookup.
-func monitor(c *ocf.Context) error {
-	err := check(c)
+func monitor(c *ocf.Context, h host, ip netip.Addr) error {
+	err := check(c, h, ip)
 	if err == nil && c.Params.Int(pARPCountRefresh) > 0 {
 		refreshGARP(c)
 	}
 	return err
 }
 
-// status is the legacy alias of monitor that also prints the state. It is
-// never a probe.
-func status(c *ocf.Context) error {
-	err := check(c)
+// vipParam is the first step of stop, monitor and status: the ip to
+// look for. Missing, it is wrong everywhere (6); invalid, it is a plain
+// error: resource-agents validates parameters on start and validate-all
+// only, and an address that cannot be configured is not running here.
+func vipParam(c *ocf.Context) (netip.Addr, error) {
+	if c.Params.Get(pIP) == "" {
+		return netip.Addr{}, ocf.Fail(ocf.ErrConfigured, "%w", errNoIP)
+	}
+	return parseIP(c.Params)
+}
+
+// status is the legacy alias of monitor that also prints the state,
+// whichever step answers. It is never a probe.
+func status(c *ocf.Context) (func(*ocf.Context) error, error) {
+	then, err := ocf.Monitoring(vipParam, ocf.OnHost(check))(c)
+	if err != nil {
+		printState(c, err)
+		return nil, err
+	}
+	return func(c *ocf.Context) error {
+		err := then(c)
+		printState(c, err)
+		return err
+	}, nil
+}
+
+func printState(c *ocf.Context, err error) {
 	if ocf.CodeOf(err) == ocf.Success {
 		fmt.Fprintln(c.Stdout, "running")
 	} else {
 		fmt.Fprintln(c.Stdout, "stopped")
 	}
-	return err
 }
 
-func check(c *ocf.Context) error {
-	if c.Params.Get(pIP) == "" {
-		return ocf.Fail(ocf.ErrConfigured, "%v", errNoIP)
-	}
-	ip, err := parseIP(c.Params)
-	if err != nil {
-		// resource-agents validates parameters on start and validate-all
-		// only; an address that cannot be configured is not running here.
-		return notFound(c, err)
-	}
-	h, err := netif.Open()
-	if err != nil {
-		return ocf.Fail(ocf.ErrGeneric, "%v", err)
-	}
-	defer h.Close()
+func check(c *ocf.Context, h host, ip netip.Addr) error {
 	rec, _ := loadRecord(c, ip)
 	held, err := locate(c, h, ip, rec)
 	if err != nil {
-		return notFound(c, err)
+		return c.NotRunningIfProbe(err)
 	}
 	if len(held) == 0 {
 		// A probe's 7 tells Pacemaker there is nothing to stop here; what
@@ -72,7 +80,7 @@ func check(c *ocf.Context) error {
 // is not where it should be, "" when nothing is: a start or stop killed
 // half way leaves the LVS copies removed from loopback, an address label,
 // or the VIP on another interface than recorded.
-func leftover(c *ocf.Context, h *netif.Host, ip netip.Addr, rec *record) string {
+func leftover(c *ocf.Context, h host, ip netip.Addr, rec *record) string {
 	addrs, err := h.AddrsOf(ip)
 	if err != nil {
 		return err.Error()
@@ -104,7 +112,7 @@ func leftover(c *ocf.Context, h *netif.Host, ip netip.Addr, rec *record) string 
 // locate finds this resource's copy of ip: where start's record says it
 // put it, whatever the parameters say now; without a record, like stop's
 // byParams, but a prefix that cannot be determined is an error, not "any".
-func locate(c *ocf.Context, h *netif.Host, ip netip.Addr, rec *record) ([]netif.Addr, error) {
+func locate(c *ocf.Context, h host, ip netip.Addr, rec *record) ([]netif.Addr, error) {
 	if rec != nil {
 		addrs, err := h.AddrsOf(ip)
 		if err != nil {
@@ -138,21 +146,10 @@ func locate(c *ocf.Context, h *netif.Host, ip netip.Addr, rec *record) ([]netif.
 	return netif.Holding(addrs, ip, want.Bits, want.LinkIndex), nil
 }
 
-// notFound answers when the VIP's place cannot be determined: a probe says
-// not running (never an error for something missing on this node), a
-// recurring monitor reports the error as resource-agents 4.12 does.
-func notFound(c *ocf.Context, err error) error {
-	if c.Probe() {
-		c.Log.Infof("%v: not running", err)
-		return ocf.NotRunning.Err()
-	}
-	return ocf.Fail(ocf.ErrGeneric, "%v", err)
-}
-
-func checkHeld(c *ocf.Context, h *netif.Host, a netif.Addr) error {
+func checkHeld(c *ocf.Context, h host, a netif.Addr) error {
 	link, err := h.LinkByIndex(a.LinkIndex)
 	if err != nil {
-		return ocf.Fail(ocf.ErrGeneric, "%v", err)
+		return err
 	}
 	if _, label := splitNIC(c.Params.Get(pNIC), c.Params.Get(pIflabel)); label != "" {
 		if want := link.Name + ":" + label; a.Label != want {

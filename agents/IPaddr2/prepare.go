@@ -16,29 +16,30 @@ import (
 var errNoNamespace = errors.New("network namespace not found")
 
 // prepare runs before every action: it rewrites ip for unique clones and
-// enters network_namespace, so the actions see the node they manage.
-func prepare(c *ocf.Context) error {
+// enters network_namespace, so the actions see the node they manage. done
+// ends a stop whose namespace cannot hold the VIP before it looks for it.
+func prepare(c *ocf.Context) (done bool, err error) {
 	if err := uniqueClone(c); err != nil {
-		if c.Action == "stop" {
+		if c.Action == ocf.ActionStop {
 			c.Log.Warnf("%v", err)
-			return nil
+			return false, nil
 		}
-		return err
+		return false, err
 	}
 	ns := c.Params.Get(pNetworkNamespace)
 	if ns == "" {
-		return nil
+		return false, nil
 	}
 	if err := checkNamespace(ns); err != nil {
-		if c.Action == "stop" {
-			return stopNothing
+		if c.Action == ocf.ActionStop {
+			return true, nil
 		}
-		return ocf.Fail(ocf.ErrConfigured, "invalid network_namespace: %v", err)
+		return false, ocf.Fail(ocf.ErrConfigured, "invalid network_namespace: %w", err)
 	}
 	if err := enterNamespace(ns); err != nil {
 		return namespaceMissing(c, ns, err)
 	}
-	return nil
+	return false, nil
 }
 
 // enterNamespace switches this thread into the named namespace for the
@@ -61,20 +62,16 @@ const netnsDir = "/run/netns"
 // namespaceMissing maps a namespace that cannot be entered to each
 // action's answer: nothing can be running in it, so stop succeeds and a
 // probe says not running; starting here is impossible on this node only.
-func namespaceMissing(c *ocf.Context, ns string, err error) error {
+func namespaceMissing(c *ocf.Context, ns string, err error) (done bool, _ error) {
 	switch {
-	case c.Action == "stop":
+	case c.Action == ocf.ActionStop:
 		c.Log.Infof("network namespace %s not found: nothing to stop", ns)
-		return stopNothing
+		return true, nil
 	case c.Probe():
-		return ocf.NotRunning.Err()
+		return false, ocf.NotRunning.Err()
 	}
-	return ocf.Fail(ocf.ErrInstalled, "network namespace %s: %v", ns, fmt.Errorf("%w: %w", errNoNamespace, err))
+	return false, ocf.Fail(ocf.ErrInstalled, "network namespace %s: %w", ns, fmt.Errorf("%w: %w", errNoNamespace, err))
 }
-
-// stopNothing ends stop successfully before it looks for the address: an
-// error value with code Success, so that Run skips the action itself.
-var stopNothing = &ocf.Error{Code: ocf.Success}
 
 // uniqueClone implements unique_clone_address: in a globally-unique clone
 // each instance adds its instance number to the last octet of ip.
@@ -87,7 +84,7 @@ func uniqueClone(c *ocf.Context) error {
 	}
 	ip, err := parseIP(c.Params)
 	if err != nil {
-		return ocf.Fail(ocf.ErrConfigured, "%v", err)
+		return ocf.Fail(ocf.ErrConfigured, "%w", err)
 	}
 	n, err := strconv.Atoi(ocf.Meta(c.Env, "clone"))
 	if err != nil || n < 0 {

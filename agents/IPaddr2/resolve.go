@@ -23,7 +23,7 @@ var errNoRoute = errors.New("unable to find nic or netmask")
 // given the host's addresses (one dump, shared with the caller). The
 // errors are netif.ErrNoLink (nic missing on this node), errNoRoute and
 // errLabel; the callers map them to each action's exit code.
-func resolve(h *netif.Host, cfg config, addrs []netif.Addr) (target, error) {
+func resolve(h host, cfg config, addrs []netif.Addr) (target, error) {
 	var t target
 	want := netif.Want{Bits: cfg.bits, Protocol: cfg.proto}
 	if cfg.nic != "" {
@@ -63,7 +63,7 @@ func resolve(h *netif.Host, cfg config, addrs []netif.Addr) (target, error) {
 // errLabel is a label too long for the interface chosen on this node.
 var errLabel = errors.New("label too long")
 
-func chooseRoute(h *netif.Host, ip netip.Addr, want netif.Want) (netif.Route, error) {
+func chooseRoute(h host, ip netip.Addr, want netif.Want) (netif.Route, error) {
 	routes, err := h.RoutesOf(ip)
 	if err != nil {
 		return netif.Route{}, err

@@ -13,22 +13,12 @@ import (
 // loopbackHostBits is the prefix of an LVS real server's VIP on lo.
 const loopbackHostBits = 32
 
-func start(c *ocf.Context) error {
-	cfg, err := parseConfig(c)
-	if err != nil {
-		return err
-	}
-	if geteuid() != 0 {
-		return ocf.Fail(ocf.ErrPerm, "start needs root privileges")
-	}
-	h, err := netif.Open()
-	if err != nil {
-		return ocf.Fail(ocf.ErrGeneric, "%v", err)
-	}
-	defer h.Close()
+// start puts the VIP where cfg and the routing table place it, unless it
+// is there already.
+func start(c *ocf.Context, h host, cfg config) error {
 	addrs, err := h.AddrsOf(cfg.ip)
 	if err != nil {
-		return ocf.Fail(ocf.ErrGeneric, "%v", err)
+		return err
 	}
 	t, err := resolve(h, cfg, addrs)
 	if err != nil {
@@ -51,7 +41,7 @@ func alreadyStarted(c *ocf.Context, cfg config, t target, held netif.Addr) error
 	old, _ := loadRecord(c, cfg.ip)
 	if old == nil || old.Index != t.link.Index || old.Bits != t.prefix.Bits() {
 		rec := record{NIC: t.link.Name, Index: t.link.Index, Bits: t.prefix.Bits(), Label: t.label}
-		return saveRecordOrFail(c, cfg.ip, rec.inherit(old))
+		return saveRecord(c, cfg.ip, rec.inherit(old))
 	}
 	return nil
 }
@@ -60,7 +50,7 @@ func alreadyStarted(c *ocf.Context, cfg config, t target, held netif.Addr) error
 // it is about to do is saved before the host is touched, so a start
 // killed at any instant leaves stop all it needs; every failure after a
 // change undoes it, so a failed start leaves the host as it was.
-func add(c *ocf.Context, h *netif.Host, cfg config, t target, addrs []netif.Addr) error {
+func add(c *ocf.Context, h host, cfg config, t target, addrs []netif.Addr) error {
 	if cfg.runARPing && cfg.ip.Is4() && !t.link.Loopback {
 		if err := probeDuplicate(c, cfg, t); err != nil {
 			return err
@@ -82,7 +72,7 @@ func add(c *ocf.Context, h *netif.Host, cfg config, t target, addrs []netif.Addr
 		c.Log.Warnf("reading state: %v", err)
 	}
 	rec = rec.inherit(old)
-	if err := saveRecordOrFail(c, cfg.ip, rec); err != nil {
+	if err := saveRecord(c, cfg.ip, rec); err != nil {
 		return err
 	}
 	crashPoint("recorded")
@@ -100,7 +90,7 @@ func add(c *ocf.Context, h *netif.Host, cfg config, t target, addrs []netif.Addr
 	for _, lc := range copies {
 		if err := h.DelAddr(lc); err != nil {
 			undo()
-			return ocf.Fail(ocf.ErrGeneric, "lvs_support: %v", err)
+			return ocf.Fail(ocf.ErrGeneric, "lvs_support: %w", err)
 		}
 		crashPoint("loopback-removed")
 	}
@@ -109,7 +99,7 @@ func add(c *ocf.Context, h *netif.Host, cfg config, t target, addrs []netif.Addr
 	if cfg.addrLabel {
 		if err := h.AddAddrLabel(netip.PrefixFrom(cfg.ip, ipv6Bits), cfg.labelValue); err != nil {
 			undo()
-			return ocf.Fail(ocf.ErrGeneric, "lvs_ipv6_addrlabel: %v", err)
+			return ocf.Fail(ocf.ErrGeneric, "lvs_ipv6_addrlabel: %w", err)
 		}
 		crashPoint("labelled")
 	}
@@ -119,7 +109,7 @@ func add(c *ocf.Context, h *netif.Host, cfg config, t target, addrs []netif.Addr
 	if dadRuns(cfg) {
 		if ev, err = netif.SubscribeAddrs(cfg.ip); err != nil {
 			undo()
-			return ocf.Fail(ocf.ErrGeneric, "%v", err)
+			return err
 		}
 		defer ev.Close()
 	}
@@ -127,13 +117,13 @@ func add(c *ocf.Context, h *netif.Host, cfg config, t target, addrs []netif.Addr
 		restoreLoopback(c, h, rec)
 		removeAddrLabel(c, h, cfg.ip, rec)
 		removeRecord(c, cfg.ip)
-		return ocf.Fail(ocf.ErrGeneric, "failed to add IP: %v", err)
+		return ocf.Fail(ocf.ErrGeneric, "failed to add IP: %w", err)
 	}
 	crashPoint("added")
 	if !t.link.AdminUp {
 		if err := h.SetUp(t.link); err != nil {
 			undo()
-			return ocf.Fail(ocf.ErrGeneric, "failed to add IP: %v", err)
+			return ocf.Fail(ocf.ErrGeneric, "failed to add IP: %w", err)
 		}
 		broughtUp = true
 	} else if cfg.checkLink && t.link.OperDown {
@@ -174,7 +164,7 @@ func dadRuns(cfg config) bool { return cfg.ip.Is6() && !cfg.noDAD }
 
 // awaitDAD waits for the kernel's verdict on the VIP, bounded by the
 // operation's timeout.
-func awaitDAD(c *ocf.Context, h *netif.Host, ev *netif.AddrEvents, t target) error {
+func awaitDAD(c *ocf.Context, h host, ev *netif.AddrEvents, t target) error {
 	deadline, ok := c.Deadline()
 	if !ok {
 		deadline = time.Now().Add(dadWaitDefault)
@@ -185,7 +175,7 @@ func awaitDAD(c *ocf.Context, h *netif.Host, ev *netif.AddrEvents, t target) err
 	case errors.Is(err, netif.ErrDADFailed):
 		return ocf.Fail(ocf.ErrGeneric, "IPv6 address collision %s [DAD]: another node on %s uses it", t.prefix.Addr(), t.link.Name)
 	case err != nil:
-		return ocf.Fail(ocf.ErrGeneric, "%s on %s: %v", t.prefix, t.link.Name, err)
+		return ocf.Fail(ocf.ErrGeneric, "%s on %s: %w", t.prefix, t.link.Name, err)
 	}
 	c.Log.Debugf("duplicate address detection of %s took %v", t.prefix, time.Since(began).Round(time.Millisecond))
 	return nil
@@ -197,7 +187,7 @@ func awaitDAD(c *ocf.Context, h *netif.Host, ev *netif.AddrEvents, t target) err
 const dadWaitDefault = 20 * time.Second
 
 // removeAddrLabel undoes lvs_ipv6_addrlabel.
-func removeAddrLabel(c *ocf.Context, h *netif.Host, ip netip.Addr, rec record) {
+func removeAddrLabel(c *ocf.Context, h host, ip netip.Addr, rec record) {
 	if !rec.AddrLabel {
 		return
 	}
@@ -206,17 +196,10 @@ func removeAddrLabel(c *ocf.Context, h *netif.Host, ip netip.Addr, rec record) {
 	}
 }
 
-func saveRecordOrFail(c *ocf.Context, ip netip.Addr, r record) error {
-	if err := saveRecord(c, ip, r); err != nil {
-		return ocf.Fail(ocf.ErrGeneric, "%v", err)
-	}
-	return nil
-}
-
 // loopbackCopies returns the VIP's /32 copies on loopback interfaces
 // (LVS direct routing real servers keep one there while the VIP is
 // elsewhere), which start removes and stop puts back.
-func loopbackCopies(h *netif.Host, ip netip.Addr, addrs []netif.Addr) []netif.Addr {
+func loopbackCopies(h host, ip netip.Addr, addrs []netif.Addr) []netif.Addr {
 	var out []netif.Addr
 	for _, a := range netif.Holding(addrs, ip, loopbackHostBits, 0) {
 		if l, err := h.LinkByIndex(a.LinkIndex); err == nil && netif.IsLoopbackName(l.Name) {
@@ -229,7 +212,7 @@ func loopbackCopies(h *netif.Host, ip netip.Addr, addrs []netif.Addr) []netif.Ad
 // restoreLoopback puts back the copies the record says start removed. It
 // is idempotent: a copy already there (start was killed before removing
 // it, or a previous stop restored it) is left as it is.
-func restoreLoopback(c *ocf.Context, h *netif.Host, r record) {
+func restoreLoopback(c *ocf.Context, h host, r record) {
 	for _, p := range r.Loopback {
 		l, err := h.LinkByIndex(r.LoopIndex)
 		if err == nil {

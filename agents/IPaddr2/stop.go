@@ -20,22 +20,9 @@ func routeCacheFlush(ip netip.Addr) string {
 }
 
 // stop removes the VIP wherever this resource's address is configured. It
-// needs only ip: stop must succeed when nothing can be running, even with
-// bad parameters, and must never succeed while the VIP is still there.
-func stop(c *ocf.Context) error {
-	ip, err := parseIP(c.Params)
-	if err != nil {
-		c.Log.Infof("stop: %v: nothing can be running", err)
-		return nil
-	}
-	if geteuid() != 0 {
-		return ocf.Fail(ocf.ErrPerm, "stop needs root privileges")
-	}
-	h, err := netif.Open()
-	if err != nil {
-		return ocf.Fail(ocf.ErrGeneric, "%v", err)
-	}
-	defer h.Close()
+// needs only ip (ocf.Stopping: without a usable one nothing can be
+// running) and must never succeed while the VIP is still there.
+func stop(c *ocf.Context, h host, ip netip.Addr) error {
 	rec, err := loadRecord(c, ip)
 	if err != nil {
 		c.Log.Warnf("reading state: %v", err)
@@ -52,7 +39,7 @@ func stop(c *ocf.Context) error {
 // removeVIP ends the VIP's senders and removes every copy of the VIP,
 // holding the announcement lock, so that no announcement can leave after
 // it.
-func removeVIP(c *ocf.Context, h *netif.Host, ip netip.Addr, rec *record) error {
+func removeVIP(c *ocf.Context, h host, ip netip.Addr, rec *record) error {
 	if unlock, err := lockVIP(c, ip, true); err != nil {
 		// Stop never fails for want of state: without the lock file no
 		// sender can send either (see lockVIP).
@@ -64,14 +51,14 @@ func removeVIP(c *ocf.Context, h *netif.Host, ip netip.Addr, rec *record) error 
 	stopGARP(c, ip)
 	held, known, err := ours(c, h, ip, rec)
 	if err != nil {
-		return ocf.Fail(ocf.ErrGeneric, "%v", err)
+		return err
 	}
 	for _, a := range held {
 		if !known {
 			c.Log.Warnf("removing %s, which this agent has no record of adding", a.Prefix)
 		}
 		if err := h.DelAddr(a); err != nil {
-			return ocf.Fail(ocf.ErrGeneric, "unable to remove %s: %v", a.Prefix, err)
+			return ocf.Fail(ocf.ErrGeneric, "unable to remove %s: %w", a.Prefix, err)
 		}
 		c.Log.Infof("removed %s from interface %d", a.Prefix, a.LinkIndex)
 		crashPoint("removed")
@@ -91,7 +78,7 @@ func removeVIP(c *ocf.Context, h *netif.Host, ip netip.Addr, rec *record) error 
 // loopback: the node must not keep answering for the VIP once stop has
 // returned, whatever put it there. Copies on loopback interfaces are an
 // LVS real server's, which lvs_support keeps.
-func ours(c *ocf.Context, h *netif.Host, ip netip.Addr, rec *record) (held []netif.Addr, known bool, err error) {
+func ours(c *ocf.Context, h host, ip netip.Addr, rec *record) (held []netif.Addr, known bool, err error) {
 	addrs, err := h.AddrsOf(ip)
 	if err != nil {
 		return nil, false, err
@@ -121,7 +108,7 @@ func ours(c *ocf.Context, h *netif.Host, ip netip.Addr, rec *record) (held []net
 // prefix length is cidr_netmask, else the route's; when none is known,
 // any prefix counts and known is false. With nic given, only that
 // interface counts, as in monitor.
-func byParams(c *ocf.Context, h *netif.Host, ip netip.Addr, addrs []netif.Addr) (held []netif.Addr, known bool, err error) {
+func byParams(c *ocf.Context, h host, ip netip.Addr, addrs []netif.Addr) (held []netif.Addr, known bool, err error) {
 	cfg := partialConfig(c, ip)
 	want := netif.Want{Bits: cfg.bits, Protocol: cfg.proto}
 	if cfg.nic != "" {
@@ -156,7 +143,7 @@ func byParams(c *ocf.Context, h *netif.Host, ip netip.Addr, addrs []netif.Addr) 
 }
 
 // finishStop undoes start's side effects beyond the address.
-func finishStop(c *ocf.Context, h *netif.Host, ip netip.Addr, rec *record) {
+func finishStop(c *ocf.Context, h host, ip netip.Addr, rec *record) {
 	if rec != nil {
 		restoreLoopback(c, h, *rec)
 		removeAddrLabel(c, h, ip, *rec)

@@ -9,23 +9,12 @@ import (
 
 // validateAll checks the parameters and, unless OCF_CHECK_LEVEL is 0 (no
 // host inspection, OCF 1.1), that this node can place the VIP: the
-// interface exists and a route chooses the interface or netmask.
-func validateAll(c *ocf.Context) error {
-	cfg, err := parseConfig(c)
-	if err != nil {
-		return err
-	}
-	if c.Env.Get("OCF_CHECK_LEVEL") == "0" {
-		return nil
-	}
-	h, err := netif.Open()
-	if err != nil {
-		return ocf.Fail(ocf.ErrGeneric, "%v", err)
-	}
-	defer h.Close()
+// interface exists and a route chooses the interface or netmask
+// (ocf.Validating).
+func validateAll(c *ocf.Context, h host, cfg config) error {
 	addrs, err := h.AddrsOf(cfg.ip)
 	if err != nil {
-		return ocf.Fail(ocf.ErrGeneric, "%v", err)
+		return err
 	}
 	if _, err := resolve(h, cfg, addrs); err != nil {
 		return resolveError(cfg, err, ocf.ErrConfigured)
@@ -44,7 +33,7 @@ func resolveError(cfg config, err error, noLink ocf.Code) error {
 	case errors.Is(err, errNoRoute):
 		return ocf.Fail(ocf.ErrGeneric, "no route chooses an interface for %s: set nic and cidr_netmask", cfg.ip)
 	case errors.Is(err, errLabel):
-		return ocf.Fail(ocf.ErrConfigured, "%v", err)
+		return ocf.Fail(ocf.ErrConfigured, "%w", err)
 	}
-	return ocf.Fail(ocf.ErrGeneric, "%v", err)
+	return err
 }

@@ -1,14 +1,11 @@
 package main
 
 import (
-	"os"
 	"time"
 
+	"github.com/ocfnet/ocfnet/pkg/netif"
 	"github.com/ocfnet/ocfnet/pkg/ocf"
 )
-
-// geteuid is replaced in unit tests.
-var geteuid = os.Geteuid
 
 // Agent returns the VIPArip declaration.
 func Agent() *ocf.Agent {
@@ -22,7 +19,8 @@ func Agent() *ocf.Agent {
 			"set it announces on the default route's interface to 224.0.0.9. A new owner announces a lower takeover " +
 			"metric first, so routers drop a crashed owner's route at once; stop withdraws the route with metric 16. " +
 			"A replacement for ocf:heartbeat:VIPArip without quagga, by ocfnet.",
-		Params: params,
+		Params:   params,
+		OpenHost: ocf.Opener(netif.Open),
 		// The README's definitions, which the tests run verbatim.
 		Examples: []ocf.Example{{
 			Title: "A routed VIP on its own subnet, announced on the default route's interface to 224.0.0.9:",
@@ -31,13 +29,16 @@ func Agent() *ocf.Agent {
 				"    op monitor interval=5s timeout=20s",
 			PCS: "pcs resource create rvip ocf:ocfnet:VIPArip ip=192.168.13.229 op monitor interval=5s",
 		}},
+		// Start and stop change the node: root. Every action but the
+		// announcer (which opens its own once it is the only one) works on
+		// the host.
 		Actions: []ocf.Action{
-			{Name: "start", Timeout: 20 * time.Second, Run: start},
-			{Name: "stop", Timeout: 20 * time.Second, Run: stop},
-			{Name: "monitor", Timeout: 20 * time.Second, Interval: 5 * time.Second, Depth: "0", Run: monitor},
-			{Name: "validate-all", Timeout: 20 * time.Second, Run: validateAll},
-			{Name: "meta-data", Timeout: 5 * time.Second},
-			{Name: announcerAction, Hidden: true, Run: runAnnouncer},
+			{Name: ocf.ActionStart, Timeout: 20 * time.Second, Needs: ocf.NeedRoot | ocf.NeedHost, Run: ocf.Checked(parseConfig, ocf.OnHost(start))},
+			{Name: ocf.ActionStop, Timeout: 20 * time.Second, Needs: ocf.NeedRoot | ocf.NeedHost, Run: ocf.Stopping(vipParam, ocf.OnHost(stop))},
+			{Name: ocf.ActionMonitor, Timeout: 20 * time.Second, Interval: 5 * time.Second, Depth: "0", Needs: ocf.NeedHost, Run: ocf.Monitoring(vipParam, ocf.OnHost(monitor))},
+			{Name: ocf.ActionValidateAll, Timeout: 20 * time.Second, Needs: ocf.NeedHost, Run: ocf.Validating(parseConfig, ocf.OnHost(validateAll))},
+			{Name: ocf.ActionMetaData, Timeout: 5 * time.Second},
+			{Name: announcerAction, Hidden: true, Run: ocf.Do(runAnnouncer)},
 		},
 	}
 }

@@ -24,12 +24,20 @@ func run(t testing.TB, action string, e ocf.MapEnv) (int, string, string) {
 	return agenttest.Run(Agent(), action, e)
 }
 
+// runAsUser runs the agent as a non-root user would: an action that needs
+// root stops at the privilege check, before it changes anything.
+func runAsUser(t testing.TB, action string, e ocf.MapEnv) (int, string, string) {
+	t.Helper()
+	return agenttest.Run(Agent(), action, e, ocf.WithEuid(nonRoot))
+}
+
+// nonRoot is the effective user id of runAsUser.
+const nonRoot = 1000
+
 func TestBadInput(t *testing.T) {
 	// These tests run in this process's namespace: a row that wrongly
 	// passed validation must stop at the privilege check (4), never
 	// change the host.
-	defer func(f func() int) { geteuid = f }(geteuid)
-	geteuid = func() int { return 1000 }
 	keyFile := filepath.Join(t.TempDir(), "key")
 	if err := os.WriteFile(keyFile, []byte("s3cret\n"), 0o600); err != nil {
 		t.Fatal(err)
@@ -93,7 +101,7 @@ func TestBadInput(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			code, _, stderr := run(t, tt.action, tt.env)
+			code, _, stderr := runAsUser(t, tt.action, tt.env)
 			if ocf.Code(code) != tt.code {
 				t.Fatalf("code %v, want %v\n%s", ocf.Code(code), tt.code, stderr)
 			}
@@ -122,11 +130,9 @@ func TestKeyNeverPrinted(t *testing.T) {
 }
 
 func TestNonRootRefused(t *testing.T) {
-	defer func(f func() int) { geteuid = f }(geteuid)
-	geteuid = func() int { return 1000 }
 	for _, action := range []string{"start", "stop"} {
-		code, _, stderr := run(t, action, env("ip=192.168.13.229"))
-		if ocf.Code(code) != ocf.ErrPerm || len(exitReasons(stderr)) != 1 {
+		code, _, stderr := runAsUser(t, action, env("ip=192.168.13.229"))
+		if r := exitReasons(stderr); ocf.Code(code) != ocf.ErrPerm || len(r) != 1 || r[0] != action+" needs root privileges" {
 			t.Errorf("%s as non-root: %v %q", action, ocf.Code(code), stderr)
 		}
 	}

@@ -22,11 +22,11 @@ func configOf(t *testing.T, e ocf.MapEnv) (config, ocf.Code, string) {
 	t.Helper()
 	a := Agent()
 	var cfg config
-	a.Actions = append(a.Actions, ocf.Action{Name: "parse-config", Hidden: true, Run: func(c *ocf.Context) error {
+	a.Actions = append(a.Actions, ocf.Action{Name: "parse-config", Hidden: true, Run: ocf.Do(func(c *ocf.Context) error {
 		var err error
 		cfg, err = parseConfig(c)
 		return err
-	}})
+	})})
 	code, _, stderr := agenttest.Run(a, "parse-config", e)
 	return cfg, ocf.Code(code), stderr
 }
@@ -151,8 +151,6 @@ func TestKeyFile(t *testing.T) {
 			t.Run(tt.name+" "+action, func(t *testing.T) {
 				// start stops at the privilege check after the key:
 				// it never changes this host.
-				defer func(f func() int) { geteuid = f }(geteuid)
-				geteuid = func() int { return 1000 }
 				wantCode := tt.code
 				if action == "start" && wantCode == ocf.Success {
 					wantCode = ocf.ErrPerm
@@ -163,7 +161,7 @@ func TestKeyFile(t *testing.T) {
 				}
 				done := make(chan outcome, 1)
 				go func() {
-					code, _, stderr := run(t, action, env("ip="+vip, "auth_mode="+tt.mode, "auth_key_file="+tt.path,
+					code, _, stderr := runAsUser(t, action, env("ip="+vip, "auth_mode="+tt.mode, "auth_key_file="+tt.path,
 						"OCF_CHECK_LEVEL=0", "CRM_meta_timeout=5000"))
 					done <- outcome{code, stderr}
 				}()

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"net/netip"
 	"strings"
 
 	"github.com/ocfnet/ocfnet/pkg/announce"
@@ -15,22 +16,10 @@ import (
 // between is a failure (1), also for a probe: a killed start or stop left
 // it, and Pacemaker must run stop, which removes it all, rather than
 // believe the resource stopped.
-func monitor(c *ocf.Context) error {
-	if c.Params.Get(pIP) == "" {
-		return ocf.Fail(ocf.ErrConfigured, "%v", errNoIP)
-	}
-	ip, err := parseIP(c.Params)
-	if err != nil {
-		return notHere(c, err)
-	}
-	h, err := netif.Open()
-	if err != nil {
-		return ocf.Fail(ocf.ErrGeneric, "%v", err)
-	}
-	defer h.Close()
+func monitor(c *ocf.Context, h host, ip netip.Addr) error {
 	addrs, err := h.AddrsOf(ip)
 	if err != nil {
-		return ocf.Fail(ocf.ErrGeneric, "%v", err)
+		return err
 	}
 	held := len(netif.Holding(addrs, ip, ip.BitLen(), 0)) > 0
 	reg, err := foundRegistry(c)
@@ -38,7 +27,7 @@ func monitor(c *ocf.Context) error {
 	switch {
 	case absent(err):
 	case err != nil:
-		return ocf.Fail(ocf.ErrGeneric, "%v", err)
+		return err
 	default:
 		left = reg.Files(ip)
 	}
@@ -51,7 +40,7 @@ func monitor(c *ocf.Context) error {
 	e, err := reg.Get(ip)
 	switch {
 	case err != nil:
-		return ocf.Fail(ocf.ErrGeneric, "%v", err)
+		return err
 	case e == nil:
 		return ocf.Fail(ocf.ErrGeneric, "%s is held on this node but not announced", ip)
 	}
@@ -69,12 +58,12 @@ func monitor(c *ocf.Context) error {
 	return nil
 }
 
-// notHere: a probe says not running; a recurring monitor reports the
-// error.
-func notHere(c *ocf.Context, err error) error {
-	if c.Probe() {
-		c.Log.Infof("%v: not running", err)
-		return ocf.NotRunning.Err()
+// vipParam is the first step of stop and monitor: the ip to look for;
+// missing, wrong everywhere (6), invalid, a plain error that each action
+// answers in its own way (ocf.Stopping, ocf.Monitoring).
+func vipParam(c *ocf.Context) (netip.Addr, error) {
+	if c.Params.Get(pIP) == "" {
+		return netip.Addr{}, ocf.Fail(ocf.ErrConfigured, "%w", errNoIP)
 	}
-	return ocf.Fail(ocf.ErrGeneric, "%v", err)
+	return parseIP(c.Params)
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/ocfnet/ocfnet/pkg/announce"
+	"github.com/ocfnet/ocfnet/pkg/netif"
 	"github.com/ocfnet/ocfnet/pkg/ocf"
 	"github.com/ocfnet/ocfnet/pkg/pcmk"
 )
@@ -94,8 +95,15 @@ func ownerWatch(c *ocf.Context) *announce.OwnerWatch {
 			return pcmk.Alive(procRoot, pcmk.Proc{PID: o.PID, Start: o.Start})
 		},
 		Unmanaged: unmanaged,
+		// The announcer's own host serves its loop: the release, rare,
+		// opens one of its own.
 		Release: func(e announce.Entry) error {
-			return dropVIPHere(e.VIP)
+			h, err := netif.Open()
+			if err != nil {
+				return err
+			}
+			defer h.Close()
+			return dropVIP(h, e.VIP)
 		},
 	}
 }

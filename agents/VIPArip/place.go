@@ -25,7 +25,7 @@ var (
 
 // place resolves nic, source and destinations on this node. start and
 // validate-all both take it, so they fail alike.
-func place(c *ocf.Context, h *netif.Host, cfg config) (placement, error) {
+func place(c *ocf.Context, h host, cfg config) (placement, error) {
 	var p placement
 	addrs, err := h.AddrsOf(cfg.ip)
 	if err != nil {
@@ -135,7 +135,7 @@ func ownSubnet(a netif.Addr, ip netip.Addr) bool {
 // holding an address to announce from, and the log says which and why.
 // When none is usable, the first with an address is returned, so that
 // start refuses it by name.
-func uplink(c *ocf.Context, h *netif.Host, ip netip.Addr, addrs []netif.Addr) (netif.Link, netip.Addr, error) {
+func uplink(c *ocf.Context, h host, ip netip.Addr, addrs []netif.Addr) (netif.Link, netip.Addr, error) {
 	routes, err := h.RoutesOf(ip)
 	if err != nil {
 		return netif.Link{}, netip.Addr{}, err
@@ -217,13 +217,13 @@ func checkCarrier(link netif.Link) error {
 
 // checkAnnouncingLink is monitor's check of the interface a registered
 // entry announces on, found by index (stable across a rename).
-func checkAnnouncingLink(h *netif.Host, ifIndex int, name string) error {
+func checkAnnouncingLink(h host, ifIndex int, name string) error {
 	link, err := h.LinkByIndex(ifIndex)
 	if errors.Is(err, netif.ErrNoLink) {
 		return ocf.Fail(ocf.ErrGeneric, "%s, which announces the VIP, is gone", name)
 	}
 	if err != nil {
-		return ocf.Fail(ocf.ErrGeneric, "%v", err)
+		return err
 	}
 	return checkCarrier(link)
 }
@@ -237,7 +237,7 @@ func placeError(cfg config, err error) error {
 	case errors.Is(err, netif.ErrNoLink) && cfg.nic != "":
 		return ocf.Fail(ocf.ErrInstalled, "interface %s does not exist on this node", cfg.nic)
 	case errors.Is(err, errNoDefault), errors.Is(err, errNoSource), errors.Is(err, errNoBroadcast):
-		return ocf.Fail(ocf.ErrInstalled, "%v", err)
+		return ocf.Fail(ocf.ErrInstalled, "%w", err)
 	}
-	return ocf.Fail(ocf.ErrGeneric, "%v", err)
+	return err
 }

@@ -13,19 +13,7 @@ import (
 // registers it with the node's announcer and makes sure that one runs.
 // The VIP's lock keeps a stop of the same VIP out from holding to
 // registering. Any failure undoes what it did.
-func start(c *ocf.Context) error {
-	cfg, err := parseConfig(c)
-	if err != nil {
-		return err
-	}
-	if geteuid() != 0 {
-		return ocf.Fail(ocf.ErrPerm, "start needs root privileges")
-	}
-	h, err := netif.Open()
-	if err != nil {
-		return ocf.Fail(ocf.ErrGeneric, "%v", err)
-	}
-	defer h.Close()
+func start(c *ocf.Context, h host, cfg config) error {
 	p, err := place(c, h, cfg)
 	if err != nil {
 		return placeError(cfg, err)
@@ -36,16 +24,16 @@ func start(c *ocf.Context) error {
 	vipLink := p.link
 	if !cfg.onNIC {
 		if vipLink, err = h.Link("lo"); err != nil {
-			return ocf.Fail(ocf.ErrGeneric, "%v", err)
+			return err
 		}
 	}
 	reg, err := registry(c)
 	if err != nil {
-		return ocf.Fail(ocf.ErrGeneric, "%v", err)
+		return err
 	}
 	lock, err := reg.LockVIP(cfg.ip)
 	if err != nil {
-		return ocf.Fail(ocf.ErrGeneric, "%v", err)
+		return err
 	}
 	undone := false
 	defer func() {
@@ -57,7 +45,7 @@ func start(c *ocf.Context) error {
 	}()
 	added, err := holdVIP(h, cfg.ip, vipLink)
 	if err != nil {
-		return ocf.Fail(ocf.ErrGeneric, "adding %s to %s: %v", cfg.ip, vipLink.Name, err)
+		return ocf.Fail(ocf.ErrGeneric, "adding %s to %s: %w", cfg.ip, vipLink.Name, err)
 	}
 	tr := announce.NewTransport()
 	err = register(reg, tr.Send, cfg, p, executorOwner(c))
@@ -71,11 +59,11 @@ func start(c *ocf.Context) error {
 	if err := ensureAnnouncer(c, reg); err != nil {
 		// Announced once but never refreshed, the route would expire at
 		// the routers: undo everything (poison, remove the VIP).
-		if serr := withdraw(c, reg, cfg.ip); serr != nil {
+		if serr := withdraw(c, h, reg, cfg.ip); serr != nil {
 			c.Log.Errorf("undoing the start: %v", serr)
 		}
 		undone = true
-		return ocf.Fail(ocf.ErrGeneric, "the RIP announcer did not start: %v", err)
+		return ocf.Fail(ocf.ErrGeneric, "the RIP announcer did not start: %w", err)
 	}
 	c.Log.Infof("%s held on %s, announced on %s from %s to %v", cfg.ip, vipLink.Name, p.link.Name, p.source, p.destinations)
 	return nil
@@ -86,7 +74,7 @@ func vipPrefix(ip netip.Addr) netip.Prefix { return netip.PrefixFrom(ip, ip.BitL
 
 // holdVIP adds the VIP as a host address to link unless it is there;
 // added reports a change.
-func holdVIP(h *netif.Host, ip netip.Addr, link netif.Link) (added bool, err error) {
+func holdVIP(h host, ip netip.Addr, link netif.Link) (added bool, err error) {
 	addrs, err := h.AddrsOf(ip)
 	if err != nil {
 		return false, err
@@ -113,38 +101,30 @@ func holdVIP(h *netif.Host, ip netip.Addr, link netif.Link) (added bool, err err
 func register(reg announce.Registry, send announce.SendFunc, cfg config, p placement, owner *announce.Owner) error {
 	unlock, err := reg.Lock()
 	if err != nil {
-		return ocf.Fail(ocf.ErrGeneric, "%v", err)
+		return err
 	}
 	defer unlock()
 	now := clock.Mono()
 	e := entry(cfg, p, now)
 	e.Owner = owner // owner.go: withdrawn if the cluster stack dies
 	if err := reg.Put(e); err != nil {
-		return ocf.Fail(ocf.ErrGeneric, "registering %s: %v", cfg.ip, err)
+		return ocf.Fail(ocf.ErrGeneric, "registering %s: %w", cfg.ip, err)
 	}
 	b := announce.Batch{Entry: e, Routes: []rip.Route{e.Route(e.MetricAt(now))}}
 	if err := announce.SendBatch(reg, send, b, clock.Now()); err != nil {
 		_ = reg.Delete(cfg.ip)
-		return ocf.Fail(ocf.ErrGeneric, "announcing %s: %v", cfg.ip, err)
+		return ocf.Fail(ocf.ErrGeneric, "announcing %s: %w", cfg.ip, err)
 	}
 	if err := reg.MarkSent(cfg.ip, now); err != nil {
-		return ocf.Fail(ocf.ErrGeneric, "registering %s: %v", cfg.ip, err)
+		return ocf.Fail(ocf.ErrGeneric, "registering %s: %w", cfg.ip, err)
 	}
 	return nil
 }
 
-// validateAll checks the parameters and, unless OCF_CHECK_LEVEL is 0,
-// that this node can announce: interface, source and key file.
-func validateAll(c *ocf.Context) error {
-	cfg, err := parseConfig(c)
-	if err != nil || c.Env.Get("OCF_CHECK_LEVEL") == "0" {
-		return err
-	}
-	h, err := netif.Open()
-	if err != nil {
-		return ocf.Fail(ocf.ErrGeneric, "%v", err)
-	}
-	defer h.Close()
+// validateAll checks the parameters and, unless OCF_CHECK_LEVEL is 0
+// (ocf.Validating), that this node can announce: interface, source and
+// key file.
+func validateAll(c *ocf.Context, h host, cfg config) error {
 	if _, err := place(c, h, cfg); err != nil {
 		return placeError(cfg, err)
 	}

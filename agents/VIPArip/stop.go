@@ -21,15 +21,9 @@ const poisonGap = time.Millisecond
 // once. It needs to write nothing: with a registry it cannot use (absent,
 // unsafe, read-only, HA_RSCTMP not a directory) it still removes the VIP
 // and poisons the route the parameters describe.
-func stop(c *ocf.Context) error {
-	ip, err := parseIP(c.Params)
-	if err != nil {
-		c.Log.Infof("stop: %v: nothing can be running", err)
-		return nil
-	}
-	if geteuid() != 0 {
-		return ocf.Fail(ocf.ErrPerm, "stop needs root privileges")
-	}
+//
+// Without a usable ip nothing can be running (ocf.Stopping).
+func stop(c *ocf.Context, h host, ip netip.Addr) error {
 	reg, err := foundRegistry(c)
 	switch {
 	case absent(err):
@@ -46,7 +40,7 @@ func stop(c *ocf.Context) error {
 			defer lock.Remove()
 		}
 	}
-	return withdraw(c, reg, ip)
+	return withdraw(c, h, reg, ip)
 }
 
 // withdraw unregisters ip from reg (none: the zero Registry), removes the
@@ -54,11 +48,11 @@ func stop(c *ocf.Context) error {
 // unregistering failed, the announcer, which never announces a VIP this
 // node does not hold, cannot follow the poison with a refresh. It fails
 // only while the VIP is still held.
-func withdraw(c *ocf.Context, reg announce.Registry, ip netip.Addr) error {
+func withdraw(c *ocf.Context, h host, reg announce.Registry, ip netip.Addr) error {
 	e := unregister(c, reg, ip)
-	dropErr := dropVIPHere(ip)
+	dropErr := dropVIP(h, ip)
 	if e == nil {
-		e = fromParams(c)
+		e = fromParams(c, h)
 	}
 	if n := c.Params.Int(pPoisonCount); e != nil && n > 0 {
 		tr := announce.NewTransport()
@@ -97,16 +91,11 @@ func unregister(c *ocf.Context, reg announce.Registry, ip netip.Addr) *announce.
 
 // fromParams builds the entry the parameters describe on this node, or
 // nil when they cannot (bad parameters, nothing to announce from).
-func fromParams(c *ocf.Context) *announce.Entry {
+func fromParams(c *ocf.Context, h host) *announce.Entry {
 	cfg, err := parseConfig(c)
 	if err != nil {
 		return nil
 	}
-	h, err := netif.Open()
-	if err != nil {
-		return nil
-	}
-	defer h.Close()
 	p, err := place(c, h, cfg)
 	if err != nil {
 		return nil
@@ -115,23 +104,13 @@ func fromParams(c *ocf.Context) *announce.Entry {
 	return &e
 }
 
-// dropVIPHere is dropVIP on this node's namespace.
-func dropVIPHere(ip netip.Addr) error {
-	h, err := netif.Open()
-	if err != nil {
-		return ocf.Fail(ocf.ErrGeneric, "%v", err)
-	}
-	defer h.Close()
-	return dropVIP(h, ip)
-}
-
 // dropVIP removes the VIP host address from every interface and checks
 // it is gone: stop never succeeds while the VIP is still held.
-func dropVIP(h *netif.Host, ip netip.Addr) error {
+func dropVIP(h host, ip netip.Addr) error {
 	for range 2 {
 		addrs, err := h.AddrsOf(ip)
 		if err != nil {
-			return ocf.Fail(ocf.ErrGeneric, "%v", err)
+			return err
 		}
 		held := netif.Holding(addrs, ip, ip.BitLen(), 0)
 		if len(held) == 0 {
@@ -139,7 +118,7 @@ func dropVIP(h *netif.Host, ip netip.Addr) error {
 		}
 		for _, a := range held {
 			if err := h.DelAddr(a); err != nil {
-				return ocf.Fail(ocf.ErrGeneric, "removing %s: %v", a.Prefix, err)
+				return ocf.Fail(ocf.ErrGeneric, "removing %s: %w", a.Prefix, err)
 			}
 		}
 	}

@@ -333,10 +333,11 @@ func PCS(t *testing.T, name, readme string) {
 }
 
 // Run runs agent in-process (no privileges, no host changes unless the
-// action makes them) and returns its code, stdout and stderr.
-func Run(a *ocf.Agent, action string, env ocf.MapEnv) (int, string, string) {
+// action makes them) and returns its code, stdout and stderr. opts go to
+// ocf.Run, e.g. ocf.WithEuid for a non-root run.
+func Run(a *ocf.Agent, action string, env ocf.MapEnv, opts ...ocf.Option) (int, string, string) {
 	var out, errb bytes.Buffer
-	code := ocf.Run(a, []string{a.Name, action}, env, &out, &errb)
+	code := ocf.Run(a, []string{a.Name, action}, env, &out, &errb, opts...)
 	return code, out.String(), errb.String()
 }
 

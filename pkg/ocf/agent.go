@@ -3,6 +3,7 @@ package ocf
 import (
 	"context"
 	"io"
+	"strconv"
 	"time"
 )
 
@@ -23,10 +24,27 @@ type Agent struct {
 	Actions []Action
 	// Prepare, if set, runs before every action except meta-data, usage
 	// and help, e.g. to rewrite parameters or enter a network namespace.
-	Prepare func(*Context) error
+	// done ends the action successfully without running it: a stop finds
+	// that nothing of the resource can exist on this node.
+	Prepare func(*Context) (done bool, err error)
+	// OpenHost opens the handle on the node that actions declaring
+	// NeedHost find in Context.Host. Run opens it after Prepare (so in the
+	// namespace Prepare entered) and closes it when the action returns.
+	OpenHost func() (Host, error)
 	// Examples are shown in the manual page.
 	Examples []Example
 }
+
+// The actions of the OCF contract (OCF 1.1 §"Actions") that agents and
+// this package tell apart by name.
+const (
+	ActionStart       = "start"
+	ActionStop        = "stop"
+	ActionMonitor     = "monitor"
+	ActionStatus      = "status" // legacy alias of monitor, never a probe
+	ActionValidateAll = "validate-all"
+	ActionMetaData    = "meta-data"
+)
 
 // Action is one action: advertised in meta-data unless Hidden, run by Run.
 type Action struct {
@@ -35,7 +53,8 @@ type Action struct {
 	Interval time.Duration // advertised default interval (monitor)
 	Depth    string        // OCF_CHECK_LEVEL advertised, "" for none
 	Hidden   bool          // internal: not in meta-data or usage
-	Run      func(*Context) error
+	Needs    Needs         // what Run provides between Run's two steps
+	Run      Steps         // nil: not runnable (meta-data, which Run answers)
 }
 
 func (a *Agent) version() string { return Version }
@@ -50,7 +69,8 @@ func (a *Agent) action(name string) (Action, bool) {
 }
 
 // Context is what an action gets: its parameters, environment, output and
-// logger, and a deadline derived from CRM_meta_timeout.
+// logger, a deadline derived from CRM_meta_timeout, and the host when it
+// declares NeedHost.
 type Context struct {
 	context.Context
 	Agent    *Agent
@@ -61,12 +81,40 @@ type Context struct {
 	Stderr   io.Writer
 	Log      *Logger
 	Interval time.Duration // CRM_meta_interval; 0 for probes, start and stop
+	Host     Host          // Agent.OpenHost's handle for actions that declare NeedHost
 }
 
 // Probe reports whether this is a probe: a monitor with no recurring
 // interval (Pacemaker omits CRM_meta_interval for probes). A probe must
 // answer NotRunning, never ErrConfigured, for anything missing on this node.
-func (c *Context) Probe() bool { return c.Action == "monitor" && c.Interval == 0 }
+func (c *Context) Probe() bool { return c.Action == ActionMonitor && c.Interval == 0 }
+
+// NoCheckLevel is CheckLevel's answer when OCF_CHECK_LEVEL is unset or not
+// a number.
+const NoCheckLevel = -1
+
+// CheckLevel returns OCF_CHECK_LEVEL, the depth of the check asked for (0,
+// 10 or 20 by convention; for validate-all, 0 means without inspecting
+// the node), or NoCheckLevel.
+func (c *Context) CheckLevel() int {
+	n, err := strconv.Atoi(c.Env.Get("OCF_CHECK_LEVEL"))
+	if err != nil || n < 0 {
+		return NoCheckLevel
+	}
+	return n
+}
+
+// NotRunningIfProbe answers err, the reason the resource's place on this
+// node cannot be determined: a probe says NotRunning (and logs why), as it
+// must never fail for something missing on this node; any other action
+// returns err, which a plain error makes a generic failure (1).
+func (c *Context) NotRunningIfProbe(err error) error {
+	if c.Probe() {
+		c.Log.Infof("%v: not running", err)
+		return NotRunning.Err()
+	}
+	return err
+}
 
 // Args returns the argv an agent re-executes itself with for a detached
 // helper process: the agent's name and the hidden action.

@@ -47,34 +47,33 @@ func (c Code) String() string {
 	return fmt.Sprintf("OCF code %d", int(c))
 }
 
-// Error carries the exit code an action ends with and the reason shown to
-// the operator by crm_mon. Actions return it; Run turns it into the exit
-// code and the ocf-exit-reason line.
+// Error carries the exit code an action ends with and its cause, whose
+// text is the exit reason shown to the operator by crm_mon. Actions return
+// it (through Fail) only where the code is not generic: a plain error
+// already ends the action with ErrGeneric and its text as the reason. Run
+// derives the code and the one ocf-exit-reason line from it.
 type Error struct {
-	Code   Code
-	Reason string // empty: no exit reason is printed (e.g. "not running")
-	Err    error  // the cause, logged but not part of the reason
+	Code Code
+	Err  error // the cause; nil for an answer with no reason, such as NotRunning
 }
 
+// Error is the cause's text, or the code's name for a reasonless answer.
 func (e *Error) Error() string {
-	switch {
-	case e.Reason != "" && e.Err != nil:
-		return e.Reason + ": " + e.Err.Error()
-	case e.Reason != "":
-		return e.Reason
-	case e.Err != nil:
-		return e.Err.Error()
+	if e.Err == nil {
+		return e.Code.String()
 	}
-	return e.Code.String()
+	return e.Err.Error()
 }
 
+// Unwrap returns the cause, so that errors.Is and errors.As see through
+// the code.
 func (e *Error) Unwrap() error { return e.Err }
 
-// Fail returns an *Error with code and a formatted reason. A %w verb wraps
-// the cause as errors.Is/As expect.
+// Fail returns an *Error with code and the cause fmt.Errorf builds from
+// format and args: every %w verb wraps, so errors.Is and errors.As reach
+// each wrapped error through it, and the text is said once.
 func Fail(code Code, format string, args ...any) error {
-	err := fmt.Errorf(format, args...)
-	return &Error{Code: code, Reason: err.Error(), Err: errors.Unwrap(err)}
+	return &Error{Code: code, Err: fmt.Errorf(format, args...)}
 }
 
 // Err returns a reasonless error that ends the action with code c, for

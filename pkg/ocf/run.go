@@ -27,9 +27,28 @@ func Main(a *Agent) {
 	os.Exit(Run(a, os.Args, ProcessEnv, os.Stdout, os.Stderr))
 }
 
+// Option replaces what Run takes from the process itself, for tests.
+type Option func(*system)
+
+// system is what Run takes from the process besides argv, environment and
+// stdio.
+type system struct {
+	geteuid func() int
+}
+
+// WithEuid makes Run see euid as the process's effective user id: a unit
+// test running as root checks an action's answer to anyone else.
+func WithEuid(euid int) Option {
+	return func(s *system) { s.geteuid = func() int { return euid } }
+}
+
 // Run runs one invocation: args[0] is the program, the action is the first
 // non-flag argument. It returns the exit code.
-func Run(a *Agent, args []string, env Env, stdout, stderr io.Writer) int {
+func Run(a *Agent, args []string, env Env, stdout, stderr io.Writer, opts ...Option) int {
+	sys := system{geteuid: os.Geteuid}
+	for _, o := range opts {
+		o(&sys)
+	}
 	vals := newValues(a.Params)
 	for _, p := range a.Params {
 		if v, ok := env.Lookup(reskey(p.Name)); ok {
@@ -54,7 +73,7 @@ func Run(a *Agent, args []string, env Env, stdout, stderr io.Writer) int {
 		return int(Success)
 	}
 	switch cl.action {
-	case "meta-data":
+	case ActionMetaData:
 		return a.writeMetaData(stdout, stderr)
 	case "usage", "help":
 		fmt.Fprintln(stdout, a.usageLine())
@@ -65,7 +84,7 @@ func Run(a *Agent, args []string, env Env, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, a.usageLine())
 		return int(ErrUnimplemented)
 	}
-	return a.runAction(act, vals, env, filepath.Base(args[0]), stdout, stderr)
+	return a.runAction(act, vals, env, sys, filepath.Base(args[0]), stdout, stderr)
 }
 
 func (a *Agent) writeMetaData(stdout, stderr io.Writer) int {
@@ -80,7 +99,7 @@ func (a *Agent) writeMetaData(stdout, stderr io.Writer) int {
 	return int(Success)
 }
 
-func (a *Agent) runAction(act Action, vals *Values, env Env, prog string, stdout, stderr io.Writer) int {
+func (a *Agent) runAction(act Action, vals *Values, env Env, sys system, prog string, stdout, stderr io.Writer) int {
 	log := newLogger(env, prog, stderr)
 	defer log.close()
 	// Finish before the executor's SIGKILL: keep a tenth of the timeout.
@@ -92,12 +111,13 @@ func (a *Agent) runAction(act Action, vals *Values, env Env, prog string, stdout
 		Stdout: stdout, Stderr: stderr, Log: log, Interval: interval(env),
 	}
 	log.Debugf("%s %s: %s", a.Name, act.Name, vals)
+	var done bool
 	var err error
 	if a.Prepare != nil {
-		err = a.Prepare(c)
+		done, err = a.Prepare(c)
 	}
-	if err == nil {
-		err = act.Run(c)
+	if err == nil && !done {
+		err = a.perform(c, act, sys)
 	}
 	code := CodeOf(err)
 	if code != Success && code != NotRunning {
@@ -118,13 +138,14 @@ func reportFailure(c *Context, err error) {
 	c.Log.write(syslog.LOG_ERR, "ERROR: "+err.Error(), false)
 }
 
-// exitReason is the operator-facing text: the *Error's reason, or the
-// error text for unexpected errors, on one line and within ExitReasonMax.
+// exitReason is the operator-facing text: the cause of the *Error that
+// gives the code (what the action said when it chose the code), or the
+// error text for plain errors, on one line and within ExitReasonMax.
 func exitReason(err error) string {
 	reason := err.Error()
 	var oe *Error
-	if errors.As(err, &oe) && oe.Reason != "" {
-		reason = oe.Reason
+	if errors.As(err, &oe) && oe.Err != nil {
+		reason = oe.Err.Error()
 	}
 	reason = oneLine(strings.Join(strings.Fields(reason), " "))
 	return truncate(reason, ExitReasonMax)

@@ -10,11 +10,11 @@ import (
 
 // testAgent records what its actions saw.
 func testAgent(seen *Context) *Agent {
-	record := func(ret error) func(*Context) error {
-		return func(c *Context) error {
+	record := func(ret error) Steps {
+		return Do(func(c *Context) error {
 			*seen = *c
 			return ret
-		}
+		})
 	}
 	return &Agent{
 		Name:  "Test",
