@@ -14,20 +14,42 @@ import (
 )
 
 // The unprivileged tests of interface and prefix choice, placement,
-// idempotence, rollback and lookup by record call the agent's functions
-// with a *netif.Host over netiftest's fake kernel, inside a real
-// *ocf.Context that ocf.Run builds from OCF_RESKEY_ variables.
+// idempotence, rollback and lookup by record run the agent, or call its
+// functions, with a *netif.Host over netiftest's fake kernel.
 
-// inAction runs fn as action of an agent with IPaddr2's parameters set
-// from values, with its own HA_RSCTMP (state persists across calls with
-// the same dir). It returns the exit code and stderr.
-func inAction(t *testing.T, dir, action string, values map[string]string, fn func(c *ocf.Context) error) (ocf.Code, string) {
+// runAgent runs action of the IPaddr2 agent as root on the fake kernel k,
+// with the parameters values and HA_RSCTMP dir (state persists across
+// runs with the same dir). "probe" is a monitor without interval.
+// Nothing leaves the process: the fake links are NOARP, so no ARP socket
+// is opened. It returns the exit code and stderr.
+func runAgent(t *testing.T, k *netiftest.Kernel, dir, action string, values map[string]string) (ocf.Code, string) {
 	t.Helper()
+	a := Agent()
+	a.OpenHost = func() (ocf.Host, error) { return k.Host(), nil }
 	env := ocf.MapEnv{"HA_RSCTMP": dir}
 	for k, v := range values {
 		env["OCF_RESKEY_"+k] = v
 	}
-	a := &ocf.Agent{Name: "IPaddr2", Params: params, Actions: []ocf.Action{{Name: action, Run: fn}}}
+	if action == "probe" {
+		action = ocf.ActionMonitor
+	} else if action == ocf.ActionMonitor {
+		env["OCF_RESKEY_CRM_meta_interval"] = "10000"
+	}
+	var stdout, stderr bytes.Buffer
+	code := ocf.Run(a, []string{"IPaddr2", action}, env, &stdout, &stderr, ocf.WithEuid(0))
+	return ocf.Code(code), stderr.String()
+}
+
+// inAction runs fn as an action of an agent with IPaddr2's parameters
+// set from values, and returns the exit code and stderr: for the
+// agent's functions that need an *ocf.Context.
+func inAction(t *testing.T, action string, values map[string]string, fn func(c *ocf.Context) error) (ocf.Code, string) {
+	t.Helper()
+	env := ocf.MapEnv{"HA_RSCTMP": t.TempDir()}
+	for k, v := range values {
+		env["OCF_RESKEY_"+k] = v
+	}
+	a := &ocf.Agent{Name: "IPaddr2", Params: params, Actions: []ocf.Action{{Name: action, Run: ocf.Do(fn)}}}
 	var stdout, stderr bytes.Buffer
 	code := ocf.Run(a, []string{"IPaddr2", action}, env, &stdout, &stderr)
 	return ocf.Code(code), stderr.String()

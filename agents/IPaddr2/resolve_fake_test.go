@@ -55,7 +55,7 @@ func TestResolveFake(t *testing.T) {
 			defer h.Close()
 			var got target
 			var err error
-			code, stderr := inAction(t, t.TempDir(), "start", tt.params, func(c *ocf.Context) error {
+			code, stderr := inAction(t, "start", tt.params, func(c *ocf.Context) error {
 				cfg, perr := parseConfig(c)
 				if perr != nil {
 					return perr

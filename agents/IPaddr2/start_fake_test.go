@@ -126,10 +126,8 @@ func TestStartFake(t *testing.T) {
 				tt.setup(k)
 			}
 			before := len(k.Addrs)
-			h := k.Host()
-			defer h.Close()
 			dir := t.TempDir()
-			code, stderr := inAction(t, dir, "start", tt.params, func(c *ocf.Context) error { return startOn(c, h) })
+			code, stderr := runAgent(t, k, dir, "start", tt.params)
 			if code != tt.code || !strings.Contains(exitReason(stderr), tt.reason) {
 				t.Fatalf("code %d, reason %q; want %d, %q\n%s", code, exitReason(stderr), tt.code, tt.reason, stderr)
 			}
@@ -169,11 +167,10 @@ func TestStartTwiceFake(t *testing.T) {
 		{"ip": "2001:db8:1::99", "nodad": "true", "lvs_ipv6_addrlabel": "true"},
 	} {
 		k := fakeNode()
-		h := k.Host()
 		dir := t.TempDir()
 		for i := range 2 {
 			before := changes(k)
-			code, stderr := inAction(t, dir, "start", params, func(c *ocf.Context) error { return startOn(c, h) })
+			code, stderr := runAgent(t, k, dir, "start", params)
 			if code != ocf.Success {
 				t.Fatalf("%v: start %d: %d %s", params, i+1, code, stderr)
 			}
@@ -184,6 +181,5 @@ func TestStartTwiceFake(t *testing.T) {
 		if n := len(holding(k, params["ip"])); n != 1 {
 			t.Errorf("%v: %d copies of the VIP after two starts", params, n)
 		}
-		h.Close()
 	}
 }

@@ -19,13 +19,6 @@ import (
 func TestMonitorAndStopFake(t *testing.T) {
 	vip := "192.168.1.100" // eth1's /25 holds it, eth0's /24 too
 	started := map[string]string{"ip": vip}
-	recurring := func(p map[string]string) map[string]string {
-		m := map[string]string{"CRM_meta_interval": "10000"}
-		for k, v := range p {
-			m[k] = v
-		}
-		return m
-	}
 	eth0Copy := netif.Addr{Prefix: pfx(vip + "/24"), LinkIndex: fakeEth0.Index, Label: "fake-eth0", Broadcast: ip("192.168.1.255")}
 	loCopy := netif.Addr{Prefix: pfx(vip + "/32"), LinkIndex: fakeLo.Index, Label: "lo"}
 	tests := []struct {
@@ -38,32 +31,32 @@ func TestMonitorAndStopFake(t *testing.T) {
 		reason string
 		left   int // copies of the VIP afterwards
 	}{
-		{"monitor after start", started, nil, "monitor", recurring(started), ocf.Success, "", 1},
+		{"monitor after start", started, nil, "monitor", started, ocf.Success, "", 1},
 		{"monitor: the route is gone", started, func(k *netiftest.Kernel) { k.Routes = k.Routes[:0] },
-			"monitor", recurring(started), ocf.Success, "", 1},
+			"monitor", started, ocf.Success, "", 1},
 		{"monitor: the interface renamed", started, func(k *netiftest.Kernel) { k.Links[2].Name = "renamed" },
-			"monitor", recurring(started), ocf.Success, "", 1},
+			"monitor", started, ocf.Success, "", 1},
 		{"monitor: the parameters changed", started, nil, "monitor",
-			recurring(map[string]string{"ip": vip, "nic": "fake-eth0", "cidr_netmask": "24"}), ocf.Success, "", 1},
+			map[string]string{"ip": vip, "nic": "fake-eth0", "cidr_netmask": "24"}, ocf.Success, "", 1},
 		{"monitor: the VIP removed by hand", started, func(k *netiftest.Kernel) { k.Addrs = k.Addrs[:5] },
-			"monitor", recurring(started), ocf.NotRunning, "", 0},
+			"monitor", started, ocf.NotRunning, "", 0},
 		{"monitor: only a copy elsewhere", started, func(k *netiftest.Kernel) { k.Addrs = append(k.Addrs[:5], eth0Copy) },
-			"monitor", recurring(started), ocf.NotRunning, "", 1},
+			"monitor", started, ocf.NotRunning, "", 1},
 		{"probe: only a copy elsewhere", started, func(k *netiftest.Kernel) { k.Addrs = append(k.Addrs[:5], eth0Copy) },
 			"probe", started, ocf.ErrGeneric, "partly started", 1},
 		{"probe: the LVS copy missing", map[string]string{"ip": vip, "lvs_support": "true"}, func(k *netiftest.Kernel) {
 			k.Addrs = k.Addrs[:5] // the VIP removed by hand: the copy start took away is not back
 		}, "probe", started, ocf.ErrGeneric, "is missing from loopback", 0},
 		{"monitor: the label missing", map[string]string{"ip": vip}, nil, "monitor",
-			recurring(map[string]string{"ip": vip, "iflabel": "vip"}), ocf.ErrGeneric, "lacks label", 1},
+			map[string]string{"ip": vip, "iflabel": "vip"}, ocf.ErrGeneric, "lacks label", 1},
 		{"monitor: the link down", started, func(k *netiftest.Kernel) { k.Links[2].AdminUp = false },
-			"monitor", recurring(started), ocf.NotRunning, "", 1},
+			"monitor", started, ocf.NotRunning, "", 1},
 		{"without a record: by the routes", nil, func(k *netiftest.Kernel) {
 			k.Addrs = append(k.Addrs, netif.Addr{Prefix: pfx(vip + "/25"), LinkIndex: fakeEth1.Index})
-		}, "monitor", recurring(started), ocf.Success, "", 1},
+		}, "monitor", started, ocf.Success, "", 1},
 		{"without a record: another prefix is not ours", nil, func(k *netiftest.Kernel) { k.Addrs = append(k.Addrs, eth0Copy) },
-			"monitor", recurring(started), ocf.NotRunning, "", 1},
-		{"without a record: no route", nil, nil, "monitor", recurring(map[string]string{"ip": "198.51.100.1"}),
+			"monitor", started, ocf.NotRunning, "", 1},
+		{"without a record: no route", nil, nil, "monitor", map[string]string{"ip": "198.51.100.1"},
 			ocf.ErrGeneric, "unable to find nic or netmask", 0},
 		{"probe without a record: no route", nil, nil, "probe", map[string]string{"ip": "198.51.100.1"}, ocf.NotRunning, "", 0},
 		{"stop after start", started, nil, "stop", started, ocf.Success, "", 0},
@@ -89,25 +82,16 @@ func TestMonitorAndStopFake(t *testing.T) {
 			if strings.Contains(tt.name, "lvs_support") || strings.Contains(tt.name, "LVS copy missing") {
 				k.Addrs = append(k.Addrs, loCopy) // a real server's copy that start removes
 			}
-			h := k.Host()
-			defer h.Close()
 			dir := t.TempDir()
 			if tt.start != nil {
-				if code, stderr := inAction(t, dir, "start", tt.start, func(c *ocf.Context) error { return startOn(c, h) }); code != ocf.Success {
+				if code, stderr := runAgent(t, k, dir, "start", tt.start); code != ocf.Success {
 					t.Fatalf("start: %d %s", code, stderr)
 				}
 			}
 			if tt.change != nil {
 				tt.change(k)
 			}
-			action, run := tt.action, func(c *ocf.Context) error { return checkOn(c, h) }
-			switch action {
-			case "probe":
-				action = "monitor"
-			case "stop":
-				run = func(c *ocf.Context) error { return stopOn(c, h) }
-			}
-			code, stderr := inAction(t, dir, action, tt.params, run)
+			code, stderr := runAgent(t, k, dir, tt.action, tt.params)
 			if code != tt.code || !strings.Contains(exitReason(stderr), tt.reason) {
 				t.Errorf("code %d, reason %q; want %d, %q\n%s", code, exitReason(stderr), tt.code, tt.reason, stderr)
 			}
@@ -123,18 +107,10 @@ func TestMonitorAndStopFake(t *testing.T) {
 func TestStopUndoesIPv6LabelFake(t *testing.T) {
 	params := map[string]string{"ip": "2001:db8:1::99", "nodad": "true", "lvs_ipv6_addrlabel": "true"}
 	k := fakeNode()
-	h := k.Host()
-	defer h.Close()
 	dir := t.TempDir()
-	for _, step := range []struct {
-		action string
-		run    func(c *ocf.Context) error
-	}{
-		{"start", func(c *ocf.Context) error { return startOn(c, h) }},
-		{"stop", func(c *ocf.Context) error { return stopOn(c, h) }},
-	} {
-		if code, stderr := inAction(t, dir, step.action, params, step.run); code != ocf.Success {
-			t.Fatalf("%s: %d %s", step.action, code, stderr)
+	for _, action := range []string{"start", "stop"} {
+		if code, stderr := runAgent(t, k, dir, action, params); code != ocf.Success {
+			t.Fatalf("%s: %d %s", action, code, stderr)
 		}
 	}
 	if len(k.Labels) != 0 || len(holding(k, "2001:db8:1::99")) != 0 {

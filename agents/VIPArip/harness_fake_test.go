@@ -25,9 +25,26 @@ func inAction(t *testing.T, action string, values map[string]string, fn func(c *
 	for k, v := range values {
 		env["OCF_RESKEY_"+k] = v
 	}
-	a := &ocf.Agent{Name: "VIPArip", Params: params, Actions: []ocf.Action{{Name: action, Run: fn}}}
+	a := &ocf.Agent{Name: "VIPArip", Params: params, Actions: []ocf.Action{{Name: action, Run: ocf.Do(fn)}}}
 	var stdout, stderr bytes.Buffer
 	code := ocf.Run(a, []string{"VIPArip", action}, env, &stdout, &stderr)
+	return ocf.Code(code), stderr.String()
+}
+
+// runAgent runs action of the VIPArip agent as root on the fake kernel k
+// with the parameters values, and returns the exit code and stderr. Only
+// for actions that send nothing (validate-all): start and stop announce
+// on real sockets.
+func runAgent(t *testing.T, k *netiftest.Kernel, action string, values map[string]string) (ocf.Code, string) {
+	t.Helper()
+	a := Agent()
+	a.OpenHost = func() (ocf.Host, error) { return k.Host(), nil }
+	env := ocf.MapEnv{"HA_RSCTMP": t.TempDir()}
+	for k, v := range values {
+		env["OCF_RESKEY_"+k] = v
+	}
+	var stdout, stderr bytes.Buffer
+	code := ocf.Run(a, []string{"VIPArip", action}, env, &stdout, &stderr, ocf.WithEuid(0))
 	return ocf.Code(code), stderr.String()
 }
 

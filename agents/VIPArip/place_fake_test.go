@@ -111,6 +111,34 @@ func TestPlaceFake(t *testing.T) {
 	}
 }
 
+// TestValidateAllFake: validate-all answers placement failures on this
+// node with 5, so that Pacemaker tries another node.
+func TestValidateAllFake(t *testing.T) {
+	up := []netif.Route{via("192.168.10.1", fakeEth0)}
+	tests := []struct {
+		name   string
+		params map[string]string
+		routes []netif.Route
+		code   ocf.Code
+	}{
+		{"placed", map[string]string{"ip": "10.99.0.1"}, up, ocf.Success},
+		{"no default route", map[string]string{"ip": "10.99.0.1"}, nil, ocf.ErrInstalled},
+		{"nic missing", map[string]string{"ip": "10.99.0.1", "nic": "fake-eth9"}, up, ocf.ErrInstalled},
+		{"source not on nic", map[string]string{"ip": "10.99.0.1", "nic": "fake-eth0", "source": "192.168.30.221"}, up, ocf.ErrInstalled},
+		{"RIPv1 on a /32", map[string]string{"ip": "10.99.0.1", "nic": "fake-eth1", "rip_version": "1"}, nil, ocf.ErrInstalled},
+	}
+	for _, tt := range tests {
+		k := fakeNode(tt.routes...)
+		if tt.name == "RIPv1 on a /32" {
+			k.Addrs[3].Prefix = pfx("192.168.30.221/32")
+			k.Addrs[3].Peer = addr("192.168.30.1")
+		}
+		if code, stderr := runAgent(t, k, ocf.ActionValidateAll, tt.params); code != tt.code {
+			t.Errorf("%s: %d, want %d\n%s", tt.name, code, tt.code, stderr)
+		}
+	}
+}
+
 // TestCarrierFake: start and monitor refuse an announcing link that is
 // down or without carrier (1: it may come back), and monitor an
 // announcing interface that is gone.

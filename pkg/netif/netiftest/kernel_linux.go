@@ -12,8 +12,8 @@ import (
 )
 
 // Kernel is the fake kernel's state, set up by a test in netif's own
-// types, and its rtnetlink side (a netif.Transport). Changes that requests
-// make are visible in the fields afterwards.
+// types, and its rtnetlink side. Changes that requests make are visible in
+// the fields afterwards.
 type Kernel struct {
 	Links    []netif.Link
 	Addrs    []netif.Addr
@@ -27,7 +27,6 @@ type Kernel struct {
 	mu         sync.Mutex
 	faults     []fault
 	interrupts int
-	closed     bool
 }
 
 // Request is what the kernel saw of one request.
@@ -53,8 +52,30 @@ type fault struct {
 	errno unix.Errno
 }
 
-// Host returns a netif.Host whose requests this kernel answers.
-func (k *Kernel) Host() *netif.Host { return netif.NewHost(k) }
+// Host returns a netif.Host whose requests this kernel answers, over a
+// connection of its own: closing it leaves the kernel to other hosts, as
+// each action of an agent opens and closes its own.
+func (k *Kernel) Host() *netif.Host { return netif.NewHost(&conn{k: k}) }
+
+// conn is one connection to the kernel, a netif.Transport.
+type conn struct {
+	k      *Kernel
+	closed bool
+}
+
+// Close ends the connection; a later request fails with EBADF.
+func (c *conn) Close() error {
+	c.closed = true
+	return nil
+}
+
+// Exchange answers one request.
+func (c *conn) Exchange(req []byte) ([][]byte, error) {
+	if c.closed {
+		return nil, unix.EBADF
+	}
+	return c.k.exchange(req)
+}
 
 // Fail makes the nth request of type typ (RTM_*) from now on fail with
 // errno, leaving the state as it is: 1 is the next one.
@@ -83,23 +104,12 @@ func (k *Kernel) Link(index int) (netif.Link, bool) {
 	return k.Links[i], true
 }
 
-// Close ends the connection; a later request fails with EBADF.
-func (k *Kernel) Close() error {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	k.closed = true
-	return nil
-}
-
 var errMalformed = errors.New("netiftest: malformed request")
 
-// Exchange answers one request, as netif.Transport.
-func (k *Kernel) Exchange(req []byte) ([][]byte, error) {
+// exchange answers one request.
+func (k *Kernel) exchange(req []byte) ([][]byte, error) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	if k.closed {
-		return nil, unix.EBADF
-	}
 	if len(req) < unix.SizeofNlMsghdr || int(binary.NativeEndian.Uint32(req[0:4])) != len(req) {
 		return nil, errMalformed
 	}
