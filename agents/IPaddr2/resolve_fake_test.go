@@ -87,3 +87,28 @@ func TestResolveFake(t *testing.T) {
 		})
 	}
 }
+
+// TestValidateAllFake: validate-all answers what resolve finds on the
+// fake node with resource-agents 4.12's codes: a missing nic 6, no route
+// 1, a label too long for the chosen name 6.
+func TestValidateAllFake(t *testing.T) {
+	tests := []struct {
+		name   string
+		params map[string]string
+		code   ocf.Code
+	}{
+		{"placed", map[string]string{"ip": "192.168.2.100"}, ocf.Success},
+		{"nic missing", map[string]string{"ip": "192.168.2.100", "nic": "fake-eth9"}, ocf.ErrConfigured},
+		{"no route", map[string]string{"ip": "198.51.100.1"}, ocf.ErrGeneric},
+		{"label too long", map[string]string{"ip": "192.168.1.200", "nic": "fake-uplink-of-the-node", "iflabel": "vip12345"}, ocf.ErrConfigured},
+	}
+	for _, tt := range tests {
+		k := fakeNode()
+		if code, stderr := runAgent(t, k, t.TempDir(), ocf.ActionValidateAll, tt.params); code != tt.code {
+			t.Errorf("%s: %d, want %d\n%s", tt.name, code, tt.code, stderr)
+		}
+		if changes(k) != 0 {
+			t.Errorf("%s: validate-all changed the host: %+v", tt.name, k.Requests)
+		}
+	}
+}
