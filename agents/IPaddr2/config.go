@@ -338,25 +338,8 @@ func parseBroadcast(s string) (broadcast, error) {
 	return broadcast{rule: brdGiven, addr: a}, nil
 }
 
-// Route protocol names of iproute2's rt_protos.
-var protoNames = map[string]int{
-	"redirect": 1, "kernel": 2, "boot": 3, "static": 4, "ra": 9, "dhcp": 16,
-	"keepalived": 18, "babel": 42, "bgp": 186, "isis": 187, "ospf": 188, "rip": 189, "eigrp": 192,
-}
-
-func parseProto(s string) (int, error) {
-	if s == "" {
-		return netif.AnyProtocol, nil
-	}
-	if n, ok := protoNames[s]; ok {
-		return n, nil
-	}
-	n, err := strconv.Atoi(s)
-	if err != nil || n < 0 || n > 255 {
-		return 0, fmt.Errorf("%q is not a route protocol name or number 0-255", s)
-	}
-	return n, nil
-}
+// parseProto reads the proto parameter (netif.ParseProtocol).
+func parseProto(s string) (int, error) { return netif.ParseProtocol(s) }
 
 // checkClone refuses the cluster-IP clone mode and inconsistent clone
 // settings.

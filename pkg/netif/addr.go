@@ -21,11 +21,9 @@ type Addr struct {
 	Preferred *uint32
 }
 
-// IFA_F_* flags from linux/if_addr.h.
-const (
-	FlagSecondary     = 0x01
-	FlagNoPrefixRoute = 0x200
-)
+// Forever is the infinite lifetime (INFINITY_LIFE_TIME of
+// linux/if_addr.h, which x/sys/unix does not export).
+const Forever = 0xffffffff
 
 // Holding returns the addresses equal to ip with prefix length bits
 // (any length when bits is 0), on linkIndex (any interface when 0). It

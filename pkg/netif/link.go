@@ -1,9 +1,13 @@
 package netif
 
 import (
+	"errors"
 	"net"
 	"strings"
 )
+
+// ErrNoLink is returned when an interface does not exist.
+var ErrNoLink = errors.New("no such interface")
 
 // Link is an interface as the agents need it.
 type Link struct {
@@ -17,20 +21,6 @@ type Link struct {
 	OperDown bool
 	Loopback bool
 	NoARP    bool
-}
-
-// Named reports whether name is the link's name or one of its alternative
-// names (ip link property add ... altname).
-func (l Link) Named(name string) bool {
-	if l.Name == name {
-		return true
-	}
-	for _, a := range l.AltNames {
-		if a == name {
-			return true
-		}
-	}
-	return false
 }
 
 // IsLoopbackName reports whether name is a loopback-style name (lo, lo:x),

@@ -62,7 +62,7 @@ func TestLinuxPaths(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				routes, err := h.Routes4()
+				routes, err := h.RoutesOf(netip.IPv4Unspecified())
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -26,17 +26,10 @@ type Route struct {
 	NexthopID uint32
 }
 
-// Routing table, type and scope values from linux/rtnetlink.h.
-const (
-	TableMain    = 254
-	TableLocal   = 255
-	TypeUnicast  = 1
-	TypeLocal    = 2
-	ScopeLink    = 253
-	ScopeHost    = 254
-	AnyProtocol  = -1
-	ipv4HostBits = 32
-)
+// AnyProtocol accepts a route of any protocol (RTPROT_*).
+const AnyProtocol = -1
+
+const ipv4HostBits = 32
 
 // Want narrows route selection: the interface (0 for any), the netmask the
 // VIP must fit in (0 for none) and the route protocol (AnyProtocol for any).

@@ -1,3 +1,5 @@
+//go:build linux
+
 package netif
 
 import (
@@ -81,7 +83,7 @@ func TestAddrRoundTrip(t *testing.T) {
 		{Prefix: netip.MustParsePrefix("192.168.1.10/24"), LinkIndex: 3, Label: "eth0:vip", Broadcast: netip.MustParseAddr("192.168.1.255")},
 		{Prefix: netip.MustParsePrefix("10.0.0.1/32"), LinkIndex: 2, Flags: FlagNoPrefixRoute},
 		{Prefix: netip.MustParsePrefix("127.0.0.3/8"), LinkIndex: 1},
-		{Prefix: netip.MustParsePrefix("2001:db8::10/64"), LinkIndex: 4, Flags: 0x40},
+		{Prefix: netip.MustParsePrefix("2001:db8::10/64"), LinkIndex: 4, Flags: FlagTentative},
 	}
 	for _, want := range tests {
 		got, ok := decodeAddr(encodeAddr(want, want.LinkIndex))

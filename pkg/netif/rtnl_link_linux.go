@@ -10,10 +10,12 @@ import (
 // Link messages (RTM_NEWLINK, RTM_GETLINK): struct ifinfomsg {family,
 // pad u8; type u16; index i32; flags, change u32} and IFLA_* attributes.
 
-// RTEXT_FILTER_SKIP_STATS from linux/rtnetlink.h (Linux 4.20).
+// RTEXT_FILTER_SKIP_STATS from linux/rtnetlink.h (Linux 4.20), which
+// x/sys/unix does not export.
 const rtextFilterSkipStats = 1 << 3
 
-// Operational states from linux/if.h (RFC 2863 ifOperStatus).
+// Operational states from linux/if.h (RFC 2863 ifOperStatus), which
+// x/sys/unix does not export.
 const (
 	operDown           = 2 // IF_OPER_DOWN
 	operLowerLayerDown = 3 // IF_OPER_LOWERLAYERDOWN

@@ -9,21 +9,13 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// IFA_F_* flags of an IPv6 address's duplicate address detection (RFC
-// 4862 §5.4), from linux/if_addr.h.
-const (
-	FlagNoDAD     = 0x02
-	FlagDADFailed = 0x08
-	FlagTentative = 0x40
-)
-
 // AddrEvents is a subscription to one family's address changes
 // (RTNLGRP_IPV4_IFADDR or RTNLGRP_IPV6_IFADDR). Subscribing before adding
 // an address means no change to it can be missed: the kernel reports the
 // end of duplicate address detection as a new RTM_NEWADDR, so start waits
 // exactly as long as DAD takes instead of polling.
 type AddrEvents struct {
-	c *conn
+	s *socket
 }
 
 // SubscribeAddrs subscribes to address changes of ip's family in the
@@ -33,19 +25,15 @@ func SubscribeAddrs(ip netip.Addr) (*AddrEvents, error) {
 	if ip.Is6() {
 		group = unix.RTNLGRP_IPV6_IFADDR
 	}
-	fd, err := unix.Socket(unix.AF_NETLINK, unix.SOCK_RAW|unix.SOCK_CLOEXEC, unix.NETLINK_ROUTE)
+	s, err := dial(1 << (group - 1))
 	if err != nil {
-		return nil, fmt.Errorf("opening rtnetlink: %w", err)
-	}
-	if err := unix.Bind(fd, &unix.SockaddrNetlink{Family: unix.AF_NETLINK, Groups: 1 << (group - 1)}); err != nil {
-		unix.Close(fd)
 		return nil, fmt.Errorf("subscribing to address changes: %w", err)
 	}
-	return &AddrEvents{c: &conn{fd: fd, buf: make([]byte, receiveBufferLen)}}, nil
+	return &AddrEvents{s: s}, nil
 }
 
 // Close ends the subscription.
-func (e *AddrEvents) Close() { e.c.close() }
+func (e *AddrEvents) Close() { _ = e.s.Close() }
 
 // errEventsLost is the kernel dropping notifications for a full socket
 // (ENOBUFS): the caller must read the state again.
@@ -65,17 +53,17 @@ func (e *AddrEvents) Next(deadline time.Time) ([]AddrEvent, error) {
 		return nil, unix.EAGAIN
 	}
 	tv := unix.NsecToTimeval(left.Nanoseconds())
-	if err := unix.SetsockoptTimeval(e.c.fd, unix.SOL_SOCKET, unix.SO_RCVTIMEO, &tv); err != nil {
+	if err := unix.SetsockoptTimeval(e.s.fd, unix.SOL_SOCKET, unix.SO_RCVTIMEO, &tv); err != nil {
 		return nil, err
 	}
-	n, _, err := unix.Recvfrom(e.c.fd, e.c.buf, 0)
+	n, _, err := unix.Recvfrom(e.s.fd, e.s.buf, 0)
 	if errors.Is(err, unix.ENOBUFS) {
 		return nil, errEventsLost
 	}
 	if err != nil {
 		return nil, err
 	}
-	msgs, err := parseMessages(e.c.buf[:n])
+	msgs, err := parseMessages(e.s.buf[:n])
 	if err != nil {
 		return nil, err
 	}

@@ -15,19 +15,23 @@ import (
 const dumpRetries = 5
 
 // Host is the rtnetlink view of the network namespace of the thread that
-// opened it.
+// opened it, or of the kernel behind its Transport.
 type Host struct {
 	c *conn
 }
 
 // Open opens a route netlink socket in the calling thread's namespace.
 func Open() (*Host, error) {
-	c, err := dial()
+	s, err := dial(0)
 	if err != nil {
 		return nil, err
 	}
-	return &Host{c: c}, nil
+	return NewHost(s), nil
 }
+
+// NewHost returns a Host whose requests go through t: a fake kernel in
+// tests (package netiftest).
+func NewHost(t Transport) *Host { return &Host{c: &conn{t: t}} }
 
 // Close releases the socket.
 func (h *Host) Close() { h.c.close() }
@@ -55,9 +59,6 @@ func dumpAll[T any](h *Host, typ uint16, payload []byte, decode func([]byte) (T,
 	return out, nil
 }
 
-// ErrNoLink is returned when an interface does not exist.
-var ErrNoLink = errors.New("no such interface")
-
 // Link looks an interface up by name or alternative name (ip link
 // property add dev X altname Y): the kernel keeps both in one name table.
 func (h *Host) Link(name string) (Link, error) { return h.link(0, name, name) }
@@ -82,9 +83,6 @@ func (h *Host) link(index int, name, what string) (Link, error) {
 	return l, nil
 }
 
-// Addrs4 returns every IPv4 address of the namespace in one dump.
-func (h *Host) Addrs4() ([]Addr, error) { return h.addrs(unix.AF_INET) }
-
 // AddrsOf returns every address of ip's family in one dump.
 func (h *Host) AddrsOf(ip netip.Addr) ([]Addr, error) { return h.addrs(familyOf(ip)) }
 
@@ -97,9 +95,6 @@ func (h *Host) addrs(family byte) ([]Addr, error) {
 	}
 	return out, nil
 }
-
-// Routes4 returns the IPv4 routes of all tables.
-func (h *Host) Routes4() ([]Route, error) { return h.routes(unix.AF_INET) }
 
 // RoutesOf returns the routes of ip's family in all tables.
 func (h *Host) RoutesOf(ip netip.Addr) ([]Route, error) { return h.routes(familyOf(ip)) }

@@ -12,10 +12,7 @@ import (
 // attributes.
 
 // ifaCacheinfoLen is the length of struct ifa_cacheinfo.
-const ifaCacheinfoLen = 16
-
-// Forever is the infinite lifetime (INFINITY_LIFE_TIME).
-const Forever = 0xffffffff
+const ifaCacheinfoLen = unix.SizeofIfaCacheinfo
 
 // decodeAddr converts an RTM_NEWADDR message. ok is false for another
 // family or a message without an address.

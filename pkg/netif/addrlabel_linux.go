@@ -17,18 +17,14 @@ import (
 // Address label messages (RTM_NEWADDRLABEL, RTM_DELADDRLABEL): struct
 // ifaddrlblmsg {family, reserved, prefixlen, flags u8; index, seq u32} and
 // IFAL_ADDRESS, IFAL_LABEL, from linux/if_addrlabel.h.
-const (
-	ifaddrlblmsgLen = 12
-	ifalAddress     = 1
-	ifalLabel       = 2
-)
+const ifaddrlblmsgLen = unix.SizeofIfAddrlblmsg
 
 func encodeAddrLabel(p netip.Prefix, label uint32) []byte {
 	b := make([]byte, ifaddrlblmsgLen)
 	b[0] = unix.AF_INET6
 	b[2] = byte(p.Bits())
-	b = appendAttr(b, ifalAddress, p.Addr().AsSlice())
-	return appendAttr(b, ifalLabel, u32(label))
+	b = appendAttr(b, unix.IFAL_ADDRESS, p.Addr().AsSlice())
+	return appendAttr(b, unix.IFAL_LABEL, u32(label))
 }
 
 // AddAddrLabel gives prefix p the label. An equal entry already there (a
@@ -66,9 +62,9 @@ func (h *Host) AddrLabels() (map[netip.Prefix]uint32, error) {
 		var ip netip.Addr
 		for _, at := range parseAttrs(b[ifaddrlblmsgLen:]) {
 			switch {
-			case at.typ == ifalAddress:
+			case at.typ == unix.IFAL_ADDRESS:
 				ip = ipFrom(unix.AF_INET6, at.value)
-			case at.typ == ifalLabel && len(at.value) == 4:
+			case at.typ == unix.IFAL_LABEL && len(at.value) == 4:
 				e.label = binary.NativeEndian.Uint32(at.value)
 			}
 		}

@@ -8,33 +8,12 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// A route reaches its gateways in one of three ways: one nexthop in the
-// route itself (RTA_OIF, RTA_GATEWAY), several (RTA_MULTIPATH: ip route
-// add default nexthop via A dev a nexthop via B dev b), or a nexthop
-// object (RTA_NH_ID: ip route add default nhid 10, where 10 may be a group
-// of nexthops). The kernel also expands a nexthop object into the route's
-// RTA_OIF or RTA_MULTIPATH when net.ipv4.nexthop_compat_mode is 1 (the
-// default); with 0, which routing daemons may set, only the id is dumped
-// and RTM_GETNEXTHOP resolves it.
-
-// Nexthop is one path of a route: the interface and the gateway on it.
-type Nexthop struct {
-	LinkIndex int
-	Gateway   netip.Addr // invalid for a device route
-	Flags     int        // RTNH_F_* (dead, linkdown, onlink)
-	Weight    int        // 1 to 256 (or 65536 for a nexthop group)
-}
-
-// Usable reports whether the kernel may send through the nexthop: not
-// dead (its interface down) and with carrier.
-func (n Nexthop) Usable() bool { return n.Flags&(unix.RTNH_F_DEAD|unix.RTNH_F_LINKDOWN) == 0 }
-
 // Lengths and attribute types from linux/rtnetlink.h and linux/nexthop.h.
 const (
-	rtnexthopLen = 8 // struct rtnexthop {len u16; flags, hops u8; ifindex i32}
-	nhmsgLen     = 8 // struct nhmsg {family, scope, protocol, resvd u8; flags u32}
-	nhGroupLen   = 8 // struct nexthop_grp {id u32; weight, weight_high u8; resvd u16}
-	rtaNHID      = 30
+	rtnexthopLen = unix.SizeofRtNexthop  // struct rtnexthop {len u16; flags, hops u8; ifindex i32}
+	nhmsgLen     = unix.SizeofNhmsg      // struct nhmsg {family, scope, protocol, resvd u8; flags u32}
+	nhGroupLen   = unix.SizeofNexthopGrp // struct nexthop_grp {id u32; weight, weight_high u8; resvd u16}
+	rtaNHID      = 30                    // RTA_NH_ID, which x/sys/unix does not export
 )
 
 // decodeMultipath parses an RTA_MULTIPATH value of a route of family.
