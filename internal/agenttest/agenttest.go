@@ -55,6 +55,7 @@ func Build(name string) (string, func(), error) {
 // through testnet.RequireRoot. It returns the code for os.Exit, after the
 // cleanup.
 func Main(m *testing.M, name string, bin *string) int {
+	defer os.RemoveAll(unitStateDir)
 	if !testnet.Privileged() {
 		return m.Run()
 	}
@@ -333,6 +334,9 @@ func PCS(t *testing.T, name, readme string) {
 	}
 }
 
+// unitStateDir is Env's HA_RSCTMP.
+var unitStateDir = filepath.Join(os.TempDir(), fmt.Sprintf("ocfnet-unit-%d-nonexistent", os.Getpid()))
+
 // Run runs agent in-process (no privileges, no host changes unless the
 // action makes them) and returns its code, stdout and stderr. opts go to
 // ocf.Run, e.g. ocf.WithEuid for a non-root run.
@@ -346,9 +350,11 @@ func Run(a *ocf.Agent, action string, env ocf.MapEnv, opts ...ocf.Option) (int, 
 // the OCF_RESKEY_ prefix, OCF_ and HA_ names pass as they are. HA_RSCTMP
 // points to a directory that does not exist, so a unit test that reached
 // the state directory would show up as a failure to create it or, at
-// worst, as one new directory, never as touching real state.
+// worst, as one new directory, never as touching real state. The
+// directory is this test process's own (test packages run in parallel,
+// and a stop creates its lock file there), and Main removes it.
 func Env(kv ...string) ocf.MapEnv {
-	e := ocf.MapEnv{"HA_RSCTMP": filepath.Join(os.TempDir(), "ocfnet-unit-nonexistent")}
+	e := ocf.MapEnv{"HA_RSCTMP": unitStateDir}
 	for _, s := range kv {
 		k, v, _ := strings.Cut(s, "=")
 		e[variable(k)] = v
