@@ -41,6 +41,10 @@ func exitReasons(t *testing.T) []string {
 	}
 	for _, dir := range []string{"../agents", "../pkg/ocf", "../pkg/netif"} {
 		err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+			// netiftest is the tests' fake kernel: no agent links it.
+			if err == nil && d.IsDir() && d.Name() == "netiftest" {
+				return filepath.SkipDir
+			}
 			if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
 				return err
 			}
