@@ -39,7 +39,7 @@ func Agent() *ocf.Agent {
 			{Name: ocf.ActionMonitor, Timeout: 20 * time.Second, Interval: 10 * time.Second, Depth: "0", Needs: ocf.NeedHost, Run: ocf.Monitoring(vipParam, ocf.OnHost(monitor))},
 			{Name: ocf.ActionMetaData, Timeout: 5 * time.Second},
 			{Name: ocf.ActionValidateAll, Timeout: 20 * time.Second, Needs: ocf.NeedHost, Run: ocf.Validating(parseConfig, ocf.OnHost(validateAll))},
-			{Name: garpAction, Hidden: true, Run: ocf.Do(runGARP)},
+			{Name: garpAction, Hidden: true, Needs: ocf.NeedHost, Run: ocf.DoOnHost(runGARP)},
 		},
 	}
 }

@@ -92,7 +92,7 @@ func announceNA(c *ocf.Context, cfg config, t target) {
 
 // refreshGARP sends arp_count_refresh announcements after a successful
 // monitor, from a detached sender so monitor returns at once.
-func refreshGARP(c *ocf.Context) {
+func refreshGARP(c *ocf.Context, h host) {
 	ip, err := parseIP(c.Params)
 	if err != nil {
 		return
@@ -102,11 +102,6 @@ func refreshGARP(c *ocf.Context) {
 		return
 	}
 	// By index: the interface may have been renamed since start.
-	h, err := netif.Open()
-	if err != nil {
-		return
-	}
-	defer h.Close()
 	link, err := h.LinkByIndex(rec.Index)
 	if err != nil || link.Loopback || link.NoARP || netif.IsLoopbackName(link.Name) {
 		return
@@ -184,7 +179,7 @@ const senderDeathWait = 2 * time.Second
 // that this sender is still the recorded one and that the VIP is still on
 // the interface: stop removes both under the same lock, so nothing leaves
 // for the VIP once stop has returned.
-func runGARP(c *ocf.Context) error {
+func runGARP(c *ocf.Context, h host) error {
 	if len(c.Inputs) != 5 {
 		return ocf.Fail(ocf.ErrArgs, "usage: %s %s <ip> <nic> <count> <first> <interval>", c.Agent.Name, garpAction)
 	}
@@ -199,11 +194,6 @@ func runGARP(c *ocf.Context) error {
 		}
 	}
 	count, at, every := int(nums[0]), time.Unix(0, nums[1]), time.Duration(nums[2])*time.Millisecond
-	h, err := netif.Open()
-	if err != nil {
-		return ocf.Fail(ocf.ErrGeneric, "%v", err)
-	}
-	defer h.Close()
 	link, err := h.Link(c.Inputs[1])
 	if err != nil {
 		return ocf.Fail(ocf.ErrGeneric, "%v", err)
@@ -229,7 +219,7 @@ func runGARP(c *ocf.Context) error {
 // sender is the detached sender's state.
 type sender struct {
 	c      *ocf.Context
-	h      *netif.Host
+	h      host
 	ip     netip.Addr
 	link   netif.Link
 	helper ocf.Helper

@@ -16,7 +16,7 @@ import (
 func monitor(c *ocf.Context, h host, ip netip.Addr) error {
 	err := check(c, h, ip)
 	if err == nil && intOrZero(c.Params, pARPCountRefresh) > 0 {
-		refreshGARP(c)
+		refreshGARP(c, h)
 	}
 	return err
 }

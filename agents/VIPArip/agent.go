@@ -38,7 +38,7 @@ func Agent() *ocf.Agent {
 			{Name: ocf.ActionMonitor, Timeout: 20 * time.Second, Interval: 5 * time.Second, Depth: "0", Needs: ocf.NeedHost, Run: ocf.Monitoring(vipParam, ocf.OnHost(monitor))},
 			{Name: ocf.ActionValidateAll, Timeout: 20 * time.Second, Needs: ocf.NeedHost, Run: ocf.Validating(parseConfig, ocf.OnHost(validateAll))},
 			{Name: ocf.ActionMetaData, Timeout: 5 * time.Second},
-			{Name: announcerAction, Hidden: true, Run: ocf.Do(runAnnouncer)},
+			{Name: announcerAction, Hidden: true, Needs: ocf.NeedHost, Run: ocf.DoOnHost(runAnnouncer)},
 		},
 	}
 }

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/ocfnet/ocfnet/pkg/announce"
-	"github.com/ocfnet/ocfnet/pkg/netif"
 	"github.com/ocfnet/ocfnet/pkg/ocf"
 	"github.com/ocfnet/ocfnet/pkg/statefile"
 )
@@ -73,7 +72,7 @@ func ensureAnnouncer(c *ocf.Context, reg announce.Registry) error {
 // held for its life), refreshing every registered route until none is
 // left. Its memory does not grow with the number of VIPs beyond their
 // registry entries.
-func runAnnouncer(c *ocf.Context) error {
+func runAnnouncer(c *ocf.Context, h host) error {
 	reg, err := registry(c)
 	if err != nil {
 		return ocf.Fail(ocf.ErrGeneric, "%v", err)
@@ -89,16 +88,11 @@ func runAnnouncer(c *ocf.Context) error {
 	if err := self.Record(os.Getpid()); err != nil {
 		return ocf.Fail(ocf.ErrGeneric, "%v", err)
 	}
-	h, err := netif.Open()
-	if err != nil {
-		return ocf.Fail(ocf.ErrGeneric, "%v", err)
-	}
-	defer h.Close()
 	tr := announce.NewTransport()
 	defer tr.Close()
 	a := &announce.Announcer{
 		Registry: reg, Send: tr.Send, Clock: clock, Jitter: announce.DefaultJitter, Logf: c.Log.Warnf,
-		Owners: ownerWatch(c),
+		Owners: ownerWatch(c, h),
 		OnEmpty: func() {
 			self.Forget(os.Getpid())
 			lock.Release()
@@ -116,7 +110,7 @@ func runAnnouncer(c *ocf.Context) error {
 
 // heldVIPs returns the host addresses (/32, /128) on any interface of
 // this node: the VIPs it holds.
-func heldVIPs(h *netif.Host) (map[netip.Addr]bool, error) {
+func heldVIPs(h host) (map[netip.Addr]bool, error) {
 	held := map[netip.Addr]bool{}
 	for _, family := range []netip.Addr{netip.IPv4Unspecified(), netip.IPv6Unspecified()} {
 		addrs, err := h.AddrsOf(family)

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/ocfnet/ocfnet/pkg/announce"
-	"github.com/ocfnet/ocfnet/pkg/netif"
 	"github.com/ocfnet/ocfnet/pkg/ocf"
 	"github.com/ocfnet/ocfnet/pkg/pcmk"
 )
@@ -84,7 +83,7 @@ func setOwner(reg announce.Registry, e *announce.Entry, o *announce.Owner) (bool
 }
 
 // ownerWatch is the announcer's watch over the executors of its routes.
-func ownerWatch(c *ocf.Context) *announce.OwnerWatch {
+func ownerWatch(c *ocf.Context, h host) *announce.OwnerWatch {
 	grace := announce.DefaultOwnerGrace
 	if d, err := time.ParseDuration(c.Env.Get(ownerGraceEnv)); err == nil && d > 0 {
 		grace = d
@@ -95,16 +94,8 @@ func ownerWatch(c *ocf.Context) *announce.OwnerWatch {
 			return pcmk.Alive(procRoot, pcmk.Proc{PID: o.PID, Start: o.Start})
 		},
 		Unmanaged: unmanaged,
-		// The announcer's own host serves its loop: the release, rare,
-		// opens one of its own.
-		Release: func(e announce.Entry) error {
-			h, err := netif.Open()
-			if err != nil {
-				return err
-			}
-			defer h.Close()
-			return dropVIP(h, e.VIP)
-		},
+		// On the announcer's host: the release runs in its loop.
+		Release: func(e announce.Entry) error { return dropVIP(h, e.VIP) },
 	}
 }
 

@@ -123,6 +123,14 @@ func OnHost[H, T any](body func(*Context, H, T) error) func(*Context, T) error {
 	}
 }
 
+// DoOnHost is an action with nothing to check that works on the host
+// (NeedHost), such as a detached helper that reads its own inputs.
+func DoOnHost[H any](body func(*Context, H) error) Steps {
+	return Do(func(c *Context) error {
+		return OnHost(func(c *Context, h H, _ struct{}) error { return body(c, h) })(c, struct{}{})
+	})
+}
+
 // perform runs act's two steps with its needs met in between.
 func (a *Agent) perform(c *Context, act Action, sys system) error {
 	then, err := act.Run(c)

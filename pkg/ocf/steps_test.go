@@ -212,3 +212,33 @@ func TestOpener(t *testing.T) {
 		t.Errorf("a failed open gave %#v (a nil pointer in a non-nil Host), %v", h, err)
 	}
 }
+
+// TestDoOnHost: a helper action with nothing to check gets the host Run
+// opened for it, and fails clearly when it does not declare NeedHost.
+func TestDoOnHost(t *testing.T) {
+	for _, tt := range []struct {
+		name      string
+		needs     Needs
+		wantCode  int
+		wantBody  bool
+		wantClose int
+	}{
+		{"declared", NeedHost, 0, true, 1},
+		{"not declared", 0, 1, false, 0},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			closed, ran := 0, false
+			a := &Agent{
+				Name:     "Test",
+				OpenHost: func() (Host, error) { return fakeHost{&closed}, nil },
+				Actions: []Action{{Name: "_helper", Hidden: true, Needs: tt.needs,
+					Run: DoOnHost(func(c *Context, h fakeHost) error { ran = true; return nil })}},
+			}
+			var out, errb strings.Builder
+			code := Run(a, []string{"Test", "_helper"}, MapEnv{}, &out, &errb)
+			if code != tt.wantCode || ran != tt.wantBody || closed != tt.wantClose {
+				t.Errorf("code %d ran %v closed %d, want %d %v %d (stderr %q)", code, ran, closed, tt.wantCode, tt.wantBody, tt.wantClose, errb.String())
+			}
+		})
+	}
+}
