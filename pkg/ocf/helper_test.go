@@ -8,6 +8,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/ocfnet/ocfnet/pkg/proc"
 )
 
 // TestHelperLifecycle drives a real process through Helper: a sleep whose
@@ -21,6 +23,15 @@ func TestHelperLifecycle(t *testing.T) {
 	}
 	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
 	pid := cmd.Process.Pid
+	// Until the child has exec'd, /proc shows the test binary's argv.
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(time.Millisecond) {
+		if args, _ := proc.Args(pid); len(args) > 0 && filepath.Base(args[0]) == "sleep" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("sleep did not start within 10 s")
+		}
+	}
 	h := Helper{Action: "30", Key: "1", PidFile: filepath.Join(dir, "x.pid")}
 	other := Helper{Action: "30", Key: "2", PidFile: h.PidFile}
 
