@@ -20,7 +20,7 @@ TOOLS     := $(GO) -C tools
 # entries; GOVULNDB=https://vuln.go.dev uses the live database instead.
 VULNDB    ?= golang.org/x/vulndb@v0.0.0-20261105234957-e22db6528018
 # Packages that must build on any OS (check vets them for darwin). Not yet:
-# pkg/announce (CLOCK_BOOTTIME), pkg/netif and the agents (netlink).
+# pkg/announce (CLOCK_BOOTTIME, SO_BINDTODEVICE) and the agents (netlink).
 PORTABLE  := ./pkg/ocf ./pkg/rip ./pkg/garp ./pkg/pcmk ./pkg/netif ./pkg/netif/netiftest ./pkg/statefile ./pkg/proc
 
 # The version --version, meta-data, man pages and packages carry: git
