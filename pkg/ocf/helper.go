@@ -42,10 +42,10 @@ func (h Helper) Start(c *Context, inputs []string, files []*os.File, env ...stri
 // Is reports whether pid is alive and is this helper: a pid from a pid
 // file may since belong to another process, and a dying helper loses its
 // command line before it dies.
-func (h Helper) Is(pid int) bool {
-	if !proc.Alive(pid) {
-		return false
-	}
+func (h Helper) Is(pid int) bool { return proc.Alive(pid) && h.argsMatch(pid) }
+
+// argsMatch reports whether pid's command line is this helper's.
+func (h Helper) argsMatch(pid int) bool {
 	args, err := proc.Args(pid)
 	if err != nil || len(args) < 2 || args[1] != h.Action {
 		return false
@@ -96,7 +96,8 @@ func (h Helper) Strays(rsctmp string) []int {
 	self := os.Getpid()
 	var out []int
 	for _, pid := range proc.Pids() {
-		if pid != self && h.Is(pid) && proc.InNetNS(pid, ownNS) && proc.Env(pid, "HA_RSCTMP") == rsctmp {
+		// The command line first: it rules out nearly every process.
+		if pid != self && h.argsMatch(pid) && h.Is(pid) && proc.InNetNS(pid, ownNS) && proc.Env(pid, "HA_RSCTMP") == rsctmp {
 			out = append(out, pid)
 		}
 	}
