@@ -128,16 +128,6 @@ type BadEntryError struct {
 func (e *BadEntryError) Error() string { return e.Path + ": " + e.Err.Error() }
 func (e *BadEntryError) Unwrap() error { return e.Err }
 
-// List returns every registered entry. Unusable files are skipped and
-// reported in the error, so one bad file never silences the others.
-func (r Registry) List() ([]Entry, error) {
-	entries, bad, err := r.listAll()
-	for _, b := range bad {
-		err = errors.Join(err, b)
-	}
-	return entries, err
-}
-
 // listAll returns the usable entries and the unusable entry files.
 func (r Registry) listAll() ([]Entry, []*BadEntryError, error) {
 	names, err := os.ReadDir(r.Dir)

@@ -66,14 +66,3 @@ func BaseBroadcast(addrs []Addr, p netip.Prefix, linkIndex int) netip.Addr {
 	}
 	return Broadcast(p)
 }
-
-// Primary returns the first primary (non-secondary) IPv4 address of the
-// interface linkIndex, skipping host-only 127/8 addresses.
-func Primary(addrs []Addr, linkIndex int) (Addr, bool) {
-	for _, a := range addrs {
-		if a.LinkIndex == linkIndex && a.Prefix.Addr().Is4() && a.Flags&FlagSecondary == 0 && !a.Prefix.Addr().IsLoopback() {
-			return a, true
-		}
-	}
-	return Addr{}, false
-}

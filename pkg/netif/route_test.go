@@ -173,15 +173,4 @@ func TestDefaultAndPrimary(t *testing.T) {
 	if _, ok := Default([]Route{link("10.1.1.0/24", 5, 0)}); ok {
 		t.Error("a default route found where there is none")
 	}
-	addrs := []Addr{
-		{Prefix: netip.MustParsePrefix("127.0.0.1/8"), LinkIndex: 1},
-		{Prefix: netip.MustParsePrefix("192.168.10.50/24"), LinkIndex: 2, Flags: FlagSecondary},
-		{Prefix: netip.MustParsePrefix("192.168.10.221/24"), LinkIndex: 2},
-	}
-	if a, ok := Primary(addrs, 2); !ok || a.Prefix.Addr() != netip.MustParseAddr("192.168.10.221") {
-		t.Errorf("Primary = %v %v", a, ok)
-	}
-	if _, ok := Primary(addrs, 1); ok {
-		t.Error("loopback address taken as primary")
-	}
 }

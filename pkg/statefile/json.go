@@ -32,11 +32,11 @@ func ReadJSON(path string, v any) (found bool, err error) {
 	if err != nil {
 		return false, err
 	}
-	return true, DecodeJSON(b, v)
+	return true, decodeJSON(b, v)
 }
 
-// DecodeJSON is ReadJSON's strict decoding of b into v.
-func DecodeJSON(b []byte, v any) error {
+// decodeJSON is ReadJSON's strict decoding of b into v.
+func decodeJSON(b []byte, v any) error {
 	d := json.NewDecoder(bytes.NewReader(b))
 	d.DisallowUnknownFields()
 	if err := d.Decode(v); err != nil {

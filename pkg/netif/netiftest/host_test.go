@@ -213,9 +213,14 @@ func TestPromoteSecondary(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, ok := netif.Primary(addrs, 2)
-	if !ok || p.Prefix != netip.MustParsePrefix("192.168.1.100/24") {
-		t.Errorf("primary %v %v, want the promoted 192.168.1.100/24", p.Prefix, ok)
+	var promoted []netif.Addr
+	for _, a := range addrs {
+		if a.LinkIndex == 2 && a.Flags&netif.FlagSecondary == 0 {
+			promoted = append(promoted, a)
+		}
+	}
+	if len(promoted) != 1 || promoted[0].Prefix != netip.MustParsePrefix("192.168.1.100/24") {
+		t.Errorf("primary addresses %v, want the promoted 192.168.1.100/24 alone", promoted)
 	}
 }
 
