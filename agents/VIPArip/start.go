@@ -116,6 +116,9 @@ func register(reg announce.Registry, send announce.SendFunc, cfg config, p place
 		return ocf.Fail(ocf.ErrGeneric, "announcing %s: %w", cfg.ip, err)
 	}
 	if err := reg.MarkSent(cfg.ip, now); err != nil {
+		// A failed start leaves no registration behind (start removes
+		// the VIP; Pacemaker's stop poisons what was sent).
+		_ = reg.Delete(cfg.ip)
 		return ocf.Fail(ocf.ErrGeneric, "registering %s: %w", cfg.ip, err)
 	}
 	return nil
